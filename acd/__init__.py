@@ -1,0 +1,5 @@
+"""Automatic call distribution: agents, states, queues, routing and wrap-up.
+
+A pure core (``states``, ``routing``) driven by events and an injected clock, plus a thin
+``engine`` that holds state and schedules timers. No I/O of any kind lives here.
+"""

@@ -1,0 +1,277 @@
+"""The ACD engine: holds agents and waiting calls, applies the rules, sets timers.
+
+Thin shell around the pure parts: ``states.transition`` decides every agent state change
+and ``routing.match`` decides every reservation. The engine reads time only from the
+injected ``Clock`` and schedules only through the injected ``Scheduler`` (the event
+loop in production, a virtual-time loop in tests). It publishes ``acd.events`` through a
+plain callable and never awaits anything, so it can run inside any handler.
+"""
+
+import functools
+import logging
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+from acd.events import (
+    AcdEvent,
+    AgentReserved,
+    AgentStateChanged,
+    CallConnected,
+    CallFinished,
+    CallLeftQueue,
+    CallQueued,
+    OfferFailed,
+)
+from acd.model import AgentProfile, AgentStatus, CallRequest, Offer, QueueConfig, WaitingCall
+from acd.routing import match
+from acd.states import AgentAction, AgentState, transition
+from cti.ids import AgentId, CallId, QueueName
+
+log = logging.getLogger(__name__)
+
+#: Dial outcomes that say nothing about the agent: the caller hung up while it rang.
+NOT_THE_AGENTS_FAULT = frozenset({"CANCEL"})
+
+#: States in which an agent is attached to a call (``AgentStatus.call_id`` is set).
+CALL_STATES = frozenset({AgentState.RESERVED, AgentState.ON_CALL, AgentState.WRAP_UP})
+
+
+class Clock(Protocol):
+    def now(self) -> float:
+        """Wall-clock seconds (epoch) as the event loop sees them."""
+        ...
+
+
+class Cancellable(Protocol):
+    def cancel(self) -> None: ...
+
+
+class Scheduler(Protocol):
+    def call_later(self, delay: float, callback: Callable[[], object]) -> Cancellable: ...
+
+
+class UnknownAgent(LookupError):
+    pass
+
+
+class UnknownQueue(LookupError):
+    pass
+
+
+class AcdEngine:
+    """All agents and waiting calls of one tenant; the single writer of ACD state."""
+
+    def __init__(
+        self,
+        queues: Iterable[QueueConfig],
+        *,
+        clock: Clock,
+        scheduler: Scheduler,
+        publish: Callable[[AcdEvent], None],
+        max_missed_offers: int = 3,
+        reservation_timeout: float = 60.0,
+    ) -> None:
+        self.queues: dict[QueueName, QueueConfig] = {q.name: q for q in queues}
+        self._clock = clock
+        self._scheduler = scheduler
+        self._publish = publish
+        self._max_missed = max_missed_offers
+        self._reservation_timeout = reservation_timeout
+        self._agents: dict[AgentId, AgentStatus] = {}
+        self._waiting: dict[CallId, WaitingCall] = {}
+        self._talking: dict[CallId, tuple[AgentId, QueueName, float]] = {}
+        self._timers: dict[AgentId, Cancellable] = {}
+        self._offers: dict[CallId, Offer] = {}
+
+    # -- queries -------------------------------------------------------------------------
+    def add_agent(self, profile: AgentProfile) -> None:
+        now = self._clock.now()
+        self._agents[profile.agent_id] = AgentStatus(profile, since=now, idle_since=now)
+
+    def agent(self, agent_id: AgentId) -> AgentStatus:
+        try:
+            return self._agents[agent_id]
+        except KeyError:
+            raise UnknownAgent(agent_id) from None
+
+    def agents(self) -> list[AgentStatus]:
+        return list(self._agents.values())
+
+    def waiting(self) -> list[WaitingCall]:
+        return list(self._waiting.values())
+
+    def is_waiting(self, call_id: CallId) -> bool:
+        return call_id in self._waiting
+
+    def offer_for(self, call_id: CallId) -> Offer | None:
+        """The reservation the caller's session should dial now, if any."""
+        return self._offers.get(call_id)
+
+    # -- requests from agents ------------------------------------------------------------
+    def sign_in(self, agent_id: AgentId) -> None:
+        self._change(self.agent(agent_id), AgentAction.SIGN_IN, "signed in")
+
+    def sign_out(self, agent_id: AgentId) -> None:
+        self._change(self.agent(agent_id), AgentAction.SIGN_OUT, None)
+
+    def go_ready(self, agent_id: AgentId) -> None:
+        agent = self.agent(agent_id)
+        self._change(agent, AgentAction.GO_READY, None)
+        agent.missed_in_a_row = 0
+        self._dispatch()
+
+    def go_not_ready(self, agent_id: AgentId, reason: str) -> None:
+        self._change(self.agent(agent_id), AgentAction.GO_NOT_READY, reason)
+
+    def finish_wrap_up(self, agent_id: AgentId) -> None:
+        """The agent closed the wrap-up; they are ready for the next call."""
+        self.go_ready(agent_id)
+
+    # -- facts from the caller's session -------------------------------------------------
+    def enqueue(self, request: CallRequest) -> None:
+        if request.queue not in self.queues:
+            raise UnknownQueue(request.queue)
+        now = self._clock.now()
+        self._waiting[request.call_id] = WaitingCall(request, joined_at=now)
+        self._publish(CallQueued(request.call_id, request.queue, request.priority, now))
+        self._dispatch()
+
+    def offer_result(self, offer: Offer, dial_status: str) -> None:
+        """The session dialled the reserved agent; ``dial_status`` is Asterisk's DIALSTATUS."""
+        call = self._waiting.get(offer.call_id)
+        agent = self._agents.get(offer.agent_id)
+        if self._offers.get(offer.call_id) != offer or call is None or agent is None:
+            log.warning("offer result for unknown reservation %s -> %s", offer, dial_status)
+            return
+        del self._offers[offer.call_id]
+        self._cancel_timer(agent.profile.agent_id)
+        if dial_status == "ANSWER":
+            self._connect(call, agent)
+        elif dial_status in NOT_THE_AGENTS_FAULT:
+            call.reserved_for = None
+            self._change(agent, AgentAction.RELEASE, f"dial {dial_status.lower()}")
+        else:
+            self._miss(call, agent, dial_status)
+        self._dispatch()
+
+    def leave_queue(self, call_id: CallId, reason: str) -> None:
+        """The caller left without an agent; a pending reservation is released."""
+        call = self._waiting.pop(call_id, None)
+        if call is None:
+            return
+        now = self._clock.now()
+        self._offers.pop(call_id, None)
+        if call.reserved_for is not None:
+            agent = self._agents[call.reserved_for]
+            self._cancel_timer(agent.profile.agent_id)
+            agent.call_id = None
+            self._change(agent, AgentAction.RELEASE, f"caller left: {reason}")
+        waited = now - call.joined_at
+        self._publish(CallLeftQueue(call_id, call.request.queue, reason, waited, now))
+        self._dispatch()
+
+    def call_ended(self, call_id: CallId) -> None:
+        """A connected call is over; its agent goes to wrap-up for the queue's time box."""
+        talking = self._talking.pop(call_id, None)
+        if talking is None:
+            return
+        agent_id, queue, connected_at = talking
+        agent = self._agents[agent_id]
+        now = self._clock.now()
+        self._publish(CallFinished(call_id, agent_id, now - connected_at, now))
+        self._change(agent, AgentAction.END_CALL, None)
+        agent.idle_since = now
+        seconds = self.queues[queue].wrap_up_seconds
+        self._set_timer(agent_id, seconds, lambda: self._wrap_up_expired(agent_id, call_id))
+
+    # -- internals -----------------------------------------------------------------------
+    def _dispatch(self) -> None:
+        now = self._clock.now()
+        for m in match(self._waiting.values(), self._agents.values(), self.queues, now):
+            agent_id = m.agent.profile.agent_id
+            m.call.reserved_for = agent_id
+            m.agent.call_id = m.call.request.call_id
+            self._change(m.agent, AgentAction.RESERVE, None)
+            request = m.call.request
+            self._publish(
+                AgentReserved(
+                    request.call_id,
+                    agent_id,
+                    m.agent.profile.endpoint,
+                    request.queue,
+                    now - m.call.joined_at,
+                    m.trace,
+                    now,
+                )
+            )
+            offer = Offer(
+                request.call_id, agent_id, m.agent.profile.endpoint, request.queue, m.trace
+            )
+            self._offers[request.call_id] = offer
+            self._set_timer(
+                agent_id,
+                self._reservation_timeout,
+                functools.partial(self.offer_result, offer, "TIMEOUT"),
+            )
+
+    def _connect(self, call: WaitingCall, agent: AgentStatus) -> None:
+        now = self._clock.now()
+        del self._waiting[call.request.call_id]
+        self._talking[call.request.call_id] = (agent.profile.agent_id, call.request.queue, now)
+        agent.missed_in_a_row = 0
+        self._change(agent, AgentAction.CONNECT, None)
+        waited = now - call.joined_at
+        request = call.request
+        self._publish(
+            CallConnected(request.call_id, agent.profile.agent_id, request.queue, waited, now)
+        )
+
+    def _miss(self, call: WaitingCall, agent: AgentStatus, status: str) -> None:
+        now = self._clock.now()
+        call.reserved_for = None
+        agent.call_id = None
+        agent.missed_in_a_row += 1
+        self._publish(OfferFailed(call.request.call_id, agent.profile.agent_id, status, now))
+        if agent.missed_in_a_row >= self._max_missed:
+            reason = f"missed {agent.missed_in_a_row} offers in a row"
+            self._change(agent, AgentAction.MISS_TOO_MANY, reason)
+        else:
+            self._change(agent, AgentAction.MISS, f"offer {status.lower()}")
+
+    def _wrap_up_expired(self, agent_id: AgentId, call_id: CallId) -> None:
+        agent = self._agents[agent_id]
+        if agent.state is AgentState.WRAP_UP and agent.call_id == call_id:
+            self._timers.pop(agent_id, None)
+            self._change(agent, AgentAction.GO_READY, "wrap-up time over")
+            self._dispatch()
+
+    def _change(self, agent: AgentStatus, action: AgentAction, reason: str | None) -> None:
+        new_state = transition(agent.state, action)
+        now = self._clock.now()
+        previous, since = agent.state, agent.since
+        if new_state not in CALL_STATES:
+            agent.call_id = None
+        if new_state is AgentState.READY:
+            agent.idle_since = now if previous is not AgentState.RESERVED else agent.idle_since
+            self._cancel_timer(agent.profile.agent_id)
+        agent.state, agent.reason, agent.since = new_state, reason, now
+        self._publish(
+            AgentStateChanged(
+                agent.profile.agent_id,
+                new_state.value,
+                previous.value,
+                reason,
+                now - since,
+                agent.call_id,
+                now,
+            )
+        )
+
+    def _set_timer(self, agent_id: AgentId, delay: float, callback: Callable[[], object]) -> None:
+        self._cancel_timer(agent_id)
+        self._timers[agent_id] = self._scheduler.call_later(delay, callback)
+
+    def _cancel_timer(self, agent_id: AgentId) -> None:
+        timer = self._timers.pop(agent_id, None)
+        if timer is not None:
+            timer.cancel()

@@ -1,0 +1,87 @@
+"""Events the ACD publishes: past-tense facts about agents and calls.
+
+Owns frozen, slotted dataclasses only. They feed the bus, the event log, the agents'
+tabs and the wallboard.
+"""
+
+from dataclasses import dataclass
+
+from cti.ids import AgentId, CallId, QueueName
+
+
+@dataclass(frozen=True, slots=True)
+class AgentStateChanged:
+    agent_id: AgentId
+    state: str
+    previous: str
+    reason: str | None
+    #: Seconds spent in the previous state.
+    duration: float
+    call_id: CallId | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CallQueued:
+    call_id: CallId
+    queue: QueueName
+    priority: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AgentReserved:
+    call_id: CallId
+    agent_id: AgentId
+    endpoint: str
+    queue: QueueName
+    waited: float
+    trace: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class OfferFailed:
+    call_id: CallId
+    agent_id: AgentId
+    status: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CallConnected:
+    call_id: CallId
+    agent_id: AgentId
+    queue: QueueName
+    waited: float
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CallLeftQueue:
+    """A waiting call left the queue without an agent (hung up, or its session ended)."""
+
+    call_id: CallId
+    queue: QueueName
+    reason: str
+    waited: float
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CallFinished:
+    call_id: CallId
+    agent_id: AgentId
+    talk_seconds: float
+    at: float
+
+
+AcdEvent = (
+    AgentStateChanged
+    | CallQueued
+    | AgentReserved
+    | OfferFailed
+    | CallConnected
+    | CallLeftQueue
+    | CallFinished
+)

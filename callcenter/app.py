@@ -1,0 +1,179 @@
+"""The composition root: builds every part by explicit constructor calls and runs them.
+
+One lifespan, one ``TaskGroup``: the bus dispatcher, the event-log writer, the PBX link,
+the FastAGI server and the web server all live in it and stop together. ``run_app`` is
+what ``callcenter serve``, the demo and the end-to-end tests use.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from acd.engine import AcdEngine
+from acd.model import AgentProfile, QueueConfig
+from agent_ws.app import create_app
+from agent_ws.hub import Hub
+from callcenter.bus import Bus
+from callcenter.calls import CallRegistry
+from callcenter.clock import LoopClock
+from callcenter.crm_port import CrmAdapter
+from callcenter.desk import Desk
+from callcenter.event_log import EventLogWriter
+from callcenter.gateway import AcdGateway
+from callcenter.inbound import InboundRoute
+from callcenter.pbx_link import PbxLink
+from callcenter.settings import Settings
+from callcenter.wiring import Reactions, wire
+from crm_core.agents import list_agents
+from crm_core.db import make_engine, make_sessionmaker
+from cti.agi_server import AgiServer
+from cti.ids import AgentId, QueueName
+from ivr.flow import Flow, QueueNode, load_flow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunningApp:
+    settings: Settings
+    clock: LoopClock
+    bus: Bus
+    engine: AcdEngine
+    registry: CallRegistry
+    hub: Hub
+    desk: Desk
+    pbx: PbxLink
+    event_log: EventLogWriter
+    sessions: async_sessionmaker[AsyncSession]
+    http_port: int
+    agi_port: int
+
+
+class _Server(uvicorn.Server):
+    """uvicorn inside our TaskGroup: the CLI, not uvicorn, owns the process's signals."""
+
+    def install_signal_handlers(self) -> None:
+        pass
+
+
+def load_flows(flows_dir: Path) -> dict[str, Flow]:
+    flows = [load_flow(path) for path in sorted(flows_dir.glob("*.yaml"))]
+    return {flow.hotline: flow for flow in flows}
+
+
+def queues_of(flows: dict[str, Flow], wrap_up_seconds: float) -> list[QueueConfig]:
+    """One queue per queue node; a queue answers with the skill of the same name."""
+    names = sorted(
+        {n.queue for f in flows.values() for n in f.nodes.values() if isinstance(n, QueueNode)}
+    )
+    return [QueueConfig(QueueName(q), q, 1, wrap_up_seconds) for q in names]
+
+
+async def load_agents(sessions: async_sessionmaker[AsyncSession]) -> list[AgentProfile]:
+    async with sessions() as session:
+        agents = await list_agents(session)
+    return [
+        AgentProfile(AgentId(a.agent_id), a.display_name, a.endpoint, dict(a.skills))
+        for a in agents
+    ]
+
+
+@asynccontextmanager
+async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
+    loop = asyncio.get_running_loop()
+    clock = LoopClock(loop)
+    db = make_engine(settings.db_url)
+    sessions = make_sessionmaker(db)
+    flows = load_flows(settings.flows_dir)
+    bus = Bus()
+    engine = AcdEngine(
+        queues_of(flows, settings.wrap_up_seconds),
+        clock=clock,
+        scheduler=loop,
+        publish=bus.publish,
+    )
+    for profile in await load_agents(sessions):
+        engine.add_agent(profile)
+    registry = CallRegistry()
+    crm = CrmAdapter(sessions, settings.default_region)
+    gateway = AcdGateway(engine, settings.ring_timeout)
+    desk = Desk(engine, registry, crm, clock)
+    hub = Hub(clock=clock)
+    event_log = EventLogWriter(sessions)
+    pbx = PbxLink(settings, bus, clock)
+    reactions = Reactions(
+        engine=engine, gateway=gateway, registry=registry, hub=hub, desk=desk, clock=clock
+    )
+    wire(bus, reactions, event_log.append)
+    route = InboundRoute(
+        flows=flows,
+        engine=engine,
+        gateway=gateway,
+        registry=registry,
+        crm=crm,
+        clock=clock,
+        poll_ms=settings.queue_poll_ms,
+    )
+    agi = AgiServer({"inbound": route}, settings.agi_host, settings.agi_port)
+    web = create_app(
+        sessionmaker=sessions,
+        desk=desk,
+        hub=hub,
+        clock=clock,
+        secure_cookies=settings.secure_cookies,
+    )
+    server = _Server(
+        uvicorn.Config(
+            web,
+            host=settings.http_host,
+            port=settings.http_port,
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
+        )
+    )
+    await agi.start()
+    try:
+        async with asyncio.TaskGroup() as tg:
+            tasks = [
+                tg.create_task(bus.run(), name="bus"),
+                tg.create_task(event_log.run(), name="event-log"),
+                tg.create_task(pbx.run(), name="pbx-link"),
+                tg.create_task(agi.serve_forever(), name="fastagi"),
+            ]
+            web_task = tg.create_task(server.serve(), name="http")
+            while not server.started:
+                if web_task.done():
+                    raise RuntimeError(f"web server did not start on {settings.http_port}")
+                await asyncio.sleep(0.01)
+            http_port = server.servers[0].sockets[0].getsockname()[1]
+            log.info("serving http://%s:%s, FastAGI on %s", settings.http_host, http_port, agi.port)
+            yield RunningApp(
+                settings,
+                clock,
+                bus,
+                engine,
+                registry,
+                hub,
+                desk,
+                pbx,
+                event_log,
+                sessions,
+                http_port,
+                agi.port,
+            )
+            hub.close_all()
+            server.should_exit = True
+            await agi.close()
+            await bus.drained()
+            await event_log.flush()
+            for task in tasks:
+                task.cancel()
+    finally:
+        await db.dispose()

@@ -1,0 +1,95 @@
+"""The live calls the daemon is handling, and what it learned about each so far.
+
+Owns ``ActiveCall`` (the caller's numbers, CRM match, IVR path, queue, agent and times)
+and the registry that finds a call by our id or by its channel's Uniqueid. Telephony
+facts from the AMI (``cti.events``) are folded in here, because only the AMI's ``Hangup``
+proves that a caller is gone.
+"""
+
+import asyncio
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from cti.events import ChannelHungUp, DialEnded
+from cti.ids import CallId, UniqueId
+
+#: How many hangups of unregistered channels are remembered (most are agents' legs).
+EARLY_HANGUPS_KEPT = 10_000
+
+
+@dataclass(slots=True)
+class ActiveCall:
+    call_id: CallId
+    uniqueid: UniqueId
+    channel: str
+    ani: str
+    dnis: str
+    hotline: str
+    started_at: float
+    match: object | None = None  # crm_core.contacts.CallerMatch, kept opaque here
+    ivr_path: tuple[str, ...] = ()
+    ivr_choice: str | None = None
+    queue: str | None = None
+    queued_at: float | None = None
+    agent_id: str | None = None
+    answered_at: float | None = None
+    ended_at: float | None = None
+    outcome: str | None = None
+    interaction_id: int | None = None
+    pop: dict[str, object] | None = None
+    hangup_cause: int | None = None
+    hung_up: asyncio.Event = field(default_factory=asyncio.Event)
+    recorded: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class CallRegistry:
+    def __init__(self) -> None:
+        self._by_id: dict[CallId, ActiveCall] = {}
+        self._by_uniqueid: dict[UniqueId, ActiveCall] = {}
+        #: Hangups seen for channels not (yet) registered: a session may register after
+        #: the AMI already reported the hangup.
+        self._early_hangups: OrderedDict[UniqueId, int] = OrderedDict()
+
+    def open(self, call: ActiveCall) -> ActiveCall:
+        self._by_id[call.call_id] = call
+        self._by_uniqueid[call.uniqueid] = call
+        cause = self._early_hangups.pop(call.uniqueid, None)
+        if cause is not None:
+            self._mark_hung_up(call, cause)
+        return call
+
+    def close(self, call_id: CallId) -> None:
+        call = self._by_id.pop(call_id, None)
+        if call is not None:
+            self._by_uniqueid.pop(call.uniqueid, None)
+
+    def get(self, call_id: str) -> ActiveCall | None:
+        return self._by_id.get(CallId(call_id))
+
+    def by_uniqueid(self, uniqueid: str) -> ActiveCall | None:
+        return self._by_uniqueid.get(UniqueId(uniqueid))
+
+    def active(self) -> list[ActiveCall]:
+        return list(self._by_id.values())
+
+    def on_hangup(self, event: ChannelHungUp) -> None:
+        call = self._by_uniqueid.get(event.uniqueid)
+        if call is None:
+            self._early_hangups[event.uniqueid] = event.cause
+            if len(self._early_hangups) > EARLY_HANGUPS_KEPT:
+                self._early_hangups.popitem(last=False)
+            return
+        self._mark_hung_up(call, event.cause)
+
+    def on_dial_end(self, event: DialEnded, now: float) -> None:
+        call = self._by_uniqueid.get(event.uniqueid)
+        if call is not None and event.status == "ANSWER" and call.answered_at is None:
+            call.answered_at = now
+
+    def forget_early_hangup(self, uniqueid: UniqueId) -> None:
+        self._early_hangups.pop(uniqueid, None)
+
+    @staticmethod
+    def _mark_hung_up(call: ActiveCall, cause: int) -> None:
+        call.hangup_cause = cause
+        call.hung_up.set()

@@ -1,0 +1,93 @@
+"""The ``callcenter`` command: demo, serve, sim and db subcommands.
+
+Parses flags, builds ``Settings`` (defaults < ``CALLCENTER_*`` environment < flags) and
+hands over to the composition root. Bad settings end the command with exit code 2 and a
+message naming the setting.
+"""
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from callcenter.settings import Settings, SettingsError, from_env
+
+log = logging.getLogger("callcenter")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="callcenter", description=__doc__)
+    parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING, ERROR")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="daemon + simulator + seeded CRM + agent page")
+    demo.add_argument("--http-port", type=int, default=8000)
+    demo.add_argument("--call-every", type=float, default=6.0, help="seconds between calls")
+    demo.add_argument("--db", default="var/demo.db", help="SQLite file of the demo CRM")
+
+    serve = sub.add_parser("serve", help="run the daemon against a real Asterisk")
+    serve.add_argument("--http-port", type=int, default=None)
+    serve.add_argument("--agi-port", type=int, default=None)
+    serve.add_argument("--ami-host", default=None)
+    serve.add_argument("--ami-port", type=int, default=None)
+    serve.add_argument("--db-url", default=None)
+
+    sim = sub.add_parser("sim", help="run the PBX simulator on its own")
+    sim.add_argument("--ami-port", type=int, default=5038)
+    sim.add_argument("--agi-host", default="127.0.0.1")
+    sim.add_argument("--agi-port", type=int, default=4573)
+    sim.add_argument("--call-every", type=float, default=6.0)
+    sim.add_argument("--hotline", default="8005551234")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade", "seed"])
+    db.add_argument("--db-url", default=None)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = from_env()
+        if args.log_level:
+            settings = settings.with_overrides(log_level=args.log_level.upper())
+    except SettingsError as exc:
+        print(f"callcenter: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return asyncio.run(dispatch(args, settings))
+    except KeyboardInterrupt:
+        return 130
+    except SettingsError as exc:
+        print(f"callcenter: {exc}", file=sys.stderr)
+        return 2
+
+
+async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from callcenter import commands
+
+    if args.command == "demo":
+        return await commands.demo(settings, args.http_port, args.call_every, args.db)
+    if args.command == "serve":
+        overrides = {
+            "http_port": args.http_port,
+            "agi_port": args.agi_port,
+            "ami_host": args.ami_host,
+            "ami_port": args.ami_port,
+            "db_url": args.db_url,
+        }
+        return await commands.serve(settings.with_overrides(**overrides))
+    if args.command == "sim":
+        return await commands.sim(
+            args.ami_port, args.agi_host, args.agi_port, args.call_every, args.hotline
+        )
+    return await commands.db(args.action, args.db_url or settings.db_url)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,60 @@
+"""The ACD's append-only event log: every ACD event, in order, written in batches.
+
+``append`` never waits (it runs inside bus handlers); a writer task drains the bounded
+buffer into ``acd_events``. A full buffer is counted and logged, never blocks routing.
+"""
+
+import asyncio
+import dataclasses
+import logging
+from datetime import UTC, datetime
+
+from crm_core.acd_log import append_events
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from acd.events import AcdEvent
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+class EventLogWriter:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], max_pending: int = 50_000):
+        self._sessions = sessions
+        self._queue: asyncio.Queue[AcdEvent] = asyncio.Queue(max_pending)
+        self.dropped = 0
+        self.written = 0
+
+    def append(self, event: AcdEvent) -> None:
+        try:
+            self._queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.dropped += 1
+            log.error("event log buffer full: dropped %s", type(event).__name__)
+
+    async def run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < BATCH and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            await self._write(batch)
+
+    async def flush(self) -> None:
+        batch: list[AcdEvent] = []
+        while not self._queue.empty():
+            batch.append(self._queue.get_nowait())
+        if batch:
+            await self._write(batch)
+
+    async def _write(self, batch: list[AcdEvent]) -> None:
+        rows = [
+            (datetime.fromtimestamp(e.at, UTC), type(e).__name__, dataclasses.asdict(e))
+            for e in batch
+        ]
+        try:
+            async with self._sessions() as session, session.begin():
+                await append_events(session, rows)
+            self.written += len(rows)
+        except Exception:
+            log.exception("could not write %d ACD events: %r", len(rows), rows)

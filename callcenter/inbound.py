@@ -1,0 +1,163 @@
+"""The FastAGI route of a hotline call: identification, IVR, queue, agent, record.
+
+One coroutine per caller (DESIGN.md "How a call is controlled"). It owns the order of the
+steps and the call's one interaction row; the decisions belong to ``ivr`` (menus),
+``acd`` (which agent) and ``crm_core`` (who is calling). A ``HANGUP`` line or a dead
+FastAGI socket is only a hint: the caller is recorded as having hung up only when the AMI
+``Hangup`` event for their channel confirms it.
+"""
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from typing import Protocol
+
+from acd.engine import AcdEngine
+from acd.model import CallRequest
+from callcenter.calls import ActiveCall, CallRegistry
+from callcenter.clock import LoopClock
+from callcenter.crm_port import CallerFacts
+from callcenter.gateway import AcdGateway
+from cti.agi_server import AgiSession
+from cti.errors import ChannelGone, PbxError
+from cti.ids import AgentId, CallId, QueueName, UniqueId
+from ivr.flow import Flow
+from ivr.interpreter import IvrOutcome
+from ivr.queue_wait import wait_for_agent
+from ivr.runner import run_flow
+
+log = logging.getLogger(__name__)
+
+#: How long to wait for the AMI's word after the FastAGI side went quiet.
+HANGUP_CONFIRMATION_SECONDS = 5.0
+#: Tier to queue priority: gold and platinum customers are answered first.
+TIER_PRIORITY = {"platinum": 20, "gold": 10, "silver": 5, "bronze": 1, "none": 0}
+
+
+class CrmPort(Protocol):
+    async def identify(self, call: ActiveCall) -> CallerFacts | None: ...
+
+    async def record(self, call: ActiveCall) -> None: ...
+
+
+class InboundRoute:
+    def __init__(
+        self,
+        *,
+        flows: Mapping[str, Flow],
+        engine: AcdEngine,
+        gateway: AcdGateway,
+        registry: CallRegistry,
+        crm: CrmPort,
+        clock: LoopClock,
+        poll_ms: int,
+    ) -> None:
+        self._flows = flows
+        self._engine = engine
+        self._gateway = gateway
+        self._registry = registry
+        self._crm = crm
+        self._clock = clock
+        self._poll_ms = poll_ms
+
+    async def __call__(self, session: AgiSession) -> None:
+        dnis = session.args[0] if session.args else session.extension
+        ani = session.args[1] if len(session.args) > 1 else session.caller_id
+        flow = self._flows.get(dnis)
+        if flow is None:
+            log.warning("no flow for DNIS %r (peer %s); ending the session", dnis, session.peer)
+            return
+        call = self._registry.open(
+            ActiveCall(
+                call_id=CallId(session.uniqueid),
+                uniqueid=UniqueId(session.uniqueid),
+                channel=session.channel,
+                ani=ani,
+                dnis=dnis,
+                hotline=flow.name,
+                started_at=self._clock.now(),
+            )
+        )
+        try:
+            await self._serve(session, flow, call)
+        finally:
+            await self._finish(call)
+
+    async def _serve(self, session: AgiSession, flow: Flow, call: ActiveCall) -> None:
+        facts = await self._crm.identify(call)
+        try:
+            await session.answer()
+            outcome = await run_flow(flow, session)
+            self._note_ivr(call, outcome)
+            if outcome.queue is None:
+                call.outcome = "self_served"
+                return
+            self._enqueue(call, outcome, facts)
+            connected = await wait_for_agent(
+                session, self._gateway, call.call_id, poll_ms=self._poll_ms
+            )
+            call.agent_id = connected.target.agent_id
+            call.outcome = "answered"
+        except ChannelGone:
+            await self._caller_left(call)
+        except PbxError as exc:
+            log.error("call %s: PBX error %s; ending the session", call.call_id, exc)
+            await self._caller_left(call)
+
+    def _note_ivr(self, call: ActiveCall, outcome: IvrOutcome) -> None:
+        call.ivr_path = outcome.path
+        call.ivr_choice = outcome.choice
+        call.queue = outcome.queue
+
+    def _enqueue(self, call: ActiveCall, outcome: IvrOutcome, facts: CallerFacts | None) -> None:
+        tier = facts.tier if facts else "none"
+        preferred = facts.preferred_agent if facts else None
+        call.queued_at = self._clock.now()
+        self._engine.enqueue(
+            CallRequest(
+                call_id=call.call_id,
+                queue=QueueName(outcome.queue or ""),
+                skills=dict(outcome.skills),
+                priority=TIER_PRIORITY.get(tier, 0) + outcome.priority_boost,
+                tier=tier,
+                preferred_agent=AgentId(preferred) if preferred else None,
+            )
+        )
+
+    async def _caller_left(self, call: ActiveCall) -> None:
+        confirmed = await self._hangup_confirmed(call)
+        where = "queue" if call.queued_at is not None else "ivr"
+        if self._engine.is_waiting(call.call_id):
+            self._engine.leave_queue(call.call_id, "caller hung up" if confirmed else "lost")
+        if call.answered_at is not None:
+            call.outcome = "answered"
+        elif confirmed:
+            call.outcome = f"abandoned_{where}"
+        else:
+            log.warning(
+                "call %s: FastAGI session ended in the %s without an AMI hangup",
+                call.call_id,
+                where,
+            )
+            call.outcome = "session_lost"
+
+    async def _hangup_confirmed(self, call: ActiveCall) -> bool:
+        try:
+            async with asyncio.timeout(HANGUP_CONFIRMATION_SECONDS):
+                await call.hung_up.wait()
+        except TimeoutError:
+            return False
+        return True
+
+    async def _finish(self, call: ActiveCall) -> None:
+        call.ended_at = self._clock.now()
+        if call.outcome == "answered":
+            self._engine.call_ended(call.call_id)
+        try:
+            await self._crm.record(call)
+        except Exception:
+            # The row is the customer's history: log everything needed to rebuild it.
+            log.exception("call %s: could not record the interaction: %r", call.call_id, call)
+        finally:
+            call.recorded.set()
+            self._registry.close(call.call_id)

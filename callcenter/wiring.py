@@ -1,0 +1,112 @@
+"""Which event goes to which handler: the one readable table of the daemon's reactions.
+
+Each row subscribes a handler to an event type on the bus. Handlers here only translate
+(telephony facts into ACD calls, ACD events into messages for the agents' tabs); the
+decisions stay in ``acd`` and ``ivr``.
+"""
+
+from collections.abc import Callable
+
+from acd.engine import AcdEngine
+from acd.events import (
+    AcdEvent,
+    AgentReserved,
+    AgentStateChanged,
+    CallConnected,
+    CallFinished,
+    CallLeftQueue,
+    CallQueued,
+    OfferFailed,
+)
+from agent_ws.desk import view_to_json
+from agent_ws.hub import Hub
+from callcenter.bus import Bus
+from callcenter.calls import CallRegistry
+from callcenter.clock import LoopClock
+from callcenter.desk import Desk
+from callcenter.gateway import AcdGateway
+from callcenter.pop import build_pop
+from cti.events import ChannelHungUp, DialEnded
+
+ACD_EVENT_TYPES: tuple[type[AcdEvent], ...] = (
+    AgentStateChanged,
+    CallQueued,
+    AgentReserved,
+    OfferFailed,
+    CallConnected,
+    CallLeftQueue,
+    CallFinished,
+)
+
+
+class Reactions:
+    """The handlers; each one small, each one named for the fact it reacts to."""
+
+    def __init__(
+        self,
+        *,
+        engine: AcdEngine,
+        gateway: AcdGateway,
+        registry: CallRegistry,
+        hub: Hub,
+        desk: Desk,
+        clock: LoopClock,
+    ) -> None:
+        self.engine = engine
+        self.gateway = gateway
+        self.registry = registry
+        self.hub = hub
+        self.desk = desk
+        self.clock = clock
+
+    def channel_hung_up(self, event: ChannelHungUp) -> None:
+        self.registry.on_hangup(event)
+
+    def dial_ended(self, event: DialEnded) -> None:
+        self.registry.on_dial_end(event, self.clock.now())
+        call = self.registry.by_uniqueid(event.uniqueid)
+        if call is not None:
+            self.gateway.dial_ended(call.call_id, event.status)
+
+    def agent_reserved(self, event: AgentReserved) -> None:
+        call = self.registry.get(event.call_id)
+        if call is None:
+            return
+        call.agent_id = event.agent_id
+        pop = build_pop(call)
+        self.desk.pops[event.agent_id] = pop
+        self.hub.send_to_agent(event.agent_id, "pop", pop)
+        self._call_state(event.agent_id, event.call_id, "ringing")
+
+    def call_connected(self, event: CallConnected) -> None:
+        self._call_state(event.agent_id, event.call_id, "connected")
+
+    def call_finished(self, event: CallFinished) -> None:
+        self._call_state(event.agent_id, event.call_id, "ended")
+
+    def offer_failed(self, event: OfferFailed) -> None:
+        self.desk.pops.pop(event.agent_id, None)
+        self._call_state(event.agent_id, event.call_id, "missed", status=event.status)
+
+    def agent_state_changed(self, event: AgentStateChanged) -> None:
+        view = view_to_json(self.desk.agent_view(event.agent_id))
+        self.hub.send_to_agent(event.agent_id, "agent_state", view or {})
+
+    def _call_state(self, agent_id: str, call_id: str, state: str, **extra: object) -> None:
+        self.hub.send_to_agent(
+            agent_id, "call_state", {"call_id": call_id, "state": state, **extra}
+        )
+
+
+def wire(bus: Bus, r: Reactions, log_event: Callable[[AcdEvent], None]) -> list[Callable[[], None]]:
+    """Subscribe every reaction; returns the unsubscribe callables."""
+    return [
+        bus.subscribe(ChannelHungUp, r.channel_hung_up),
+        bus.subscribe(DialEnded, r.dial_ended),
+        bus.subscribe(AgentReserved, r.agent_reserved),
+        bus.subscribe(CallConnected, r.call_connected),
+        bus.subscribe(CallFinished, r.call_finished),
+        bus.subscribe(OfferFailed, r.offer_failed),
+        bus.subscribe(AgentStateChanged, r.agent_state_changed),
+        *(bus.subscribe(event_type, log_event) for event_type in ACD_EVENT_TYPES),
+    ]

@@ -1,0 +1,53 @@
+"""The typed errors crm_core raises when a request breaks a rule.
+
+Callers (the HTTP edge, the daemon) catch ``CrmError`` subclasses and turn them into refusals;
+anything else escaping a query function is a bug or an outage.
+"""
+
+from __future__ import annotations
+
+
+class CrmError(Exception):
+    """Base class of every refusal crm_core makes on purpose."""
+
+
+class NotFound(CrmError):
+    def __init__(self, what: str, key: object) -> None:
+        super().__init__(f"{what} {key!r} not found")
+        self.what = what
+        self.key = key
+
+
+class AlreadyExists(CrmError):
+    def __init__(self, what: str, key: object) -> None:
+        super().__init__(f"{what} {key!r} already exists")
+        self.what = what
+        self.key = key
+
+
+class InvalidValue(CrmError, ValueError):
+    """A field outside what the CRM accepts (a skill level of 11, an empty disposition)."""
+
+
+class InvalidPhoneNumber(CrmError):
+    def __init__(self, raw: str, reason: str) -> None:
+        super().__init__(f"{raw!r} cannot be stored as a phone number: {reason}")
+        self.raw = raw
+
+
+class DuplicateInteraction(CrmError):
+    """The call was already recorded; ``interaction_id`` is the existing row."""
+
+    def __init__(self, call_id: str, interaction_id: int) -> None:
+        super().__init__(f"call {call_id!r} already recorded as interaction {interaction_id}")
+        self.call_id = call_id
+        self.interaction_id = interaction_id
+
+
+class NotYourInteraction(CrmError):
+    """An agent tried to wrap up an interaction handled by someone else (or by no one)."""
+
+    def __init__(self, interaction_id: int, agent_id: str) -> None:
+        super().__init__(f"interaction {interaction_id} was not handled by {agent_id!r}")
+        self.interaction_id = interaction_id
+        self.agent_id = agent_id

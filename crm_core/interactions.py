@@ -1,0 +1,211 @@
+"""The history of contacts with the centre: recording calls, wrap-up, and reading them back.
+
+Owns ``interactions``. ``record_interaction`` is idempotent per call id in the strict sense:
+recording a call that is already there changes nothing and raises ``DuplicateInteraction``
+carrying the existing row's id, so a retry after a crash or resync can carry on with that id
+while two different calls wrongly sharing an id still get noticed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm_core.errors import DuplicateInteraction, InvalidValue, NotFound, NotYourInteraction
+from crm_core.models import Interaction
+from crm_core.vocabulary import Direction, Outcome
+
+MAX_DISPOSITION = 64
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionDraft:
+    """A call as the daemon saw it. Wait and talk seconds left None are derived from the
+    timestamps: wait = queued → answered (or → ended if never answered), talk = answered → ended.
+    """
+
+    call_id: str
+    direction: Direction
+    started_at: datetime
+    ani: str = ""
+    dnis: str = ""
+    channel: str = "voice"
+    contact_id: int | None = None
+    ivr_path: tuple[str, ...] = ()
+    ivr_choice: str | None = None
+    queue: str | None = None
+    agent_id: str | None = None
+    queued_at: datetime | None = None
+    answered_at: datetime | None = None
+    ended_at: datetime | None = None
+    wait_seconds: float | None = None
+    talk_seconds: float | None = None
+    outcome: Outcome | None = None
+    disposition: str | None = None
+    notes: str = ""
+    wrapped_up_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InteractionRecord(InteractionDraft):
+    """A stored interaction: the draft's fields plus its id."""
+
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionSummary:
+    """One line of a contact card's recent history."""
+
+    at: datetime
+    direction: Direction
+    queue: str | None
+    agent_id: str | None
+    outcome: Outcome | None
+    disposition: str | None
+
+
+async def record_interaction(session: AsyncSession, draft: InteractionDraft) -> int:
+    """Store the call and return its interaction id; raises ``DuplicateInteraction``."""
+    _check(draft)
+    existing = await _id_for_call(session, draft.call_id)
+    if existing is not None:
+        raise DuplicateInteraction(draft.call_id, existing)
+    values = asdict(draft)
+    values.update(
+        ivr_path=list(draft.ivr_path),
+        wait_seconds=_wait_seconds(draft),
+        talk_seconds=_talk_seconds(draft),
+    )
+    row = Interaction(**values)
+    try:
+        # A savepoint, so losing the race to a concurrent writer (possible on PostgreSQL)
+        # leaves the caller's transaction usable.
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        existing = await _id_for_call(session, draft.call_id)
+        if existing is None:
+            raise
+        raise DuplicateInteraction(draft.call_id, existing) from None
+    return row.id
+
+
+async def set_disposition(
+    session: AsyncSession,
+    interaction_id: int,
+    agent_id: str,
+    disposition: str,
+    notes: str,
+    at: datetime,
+) -> InteractionRecord:
+    """The agent's wrap-up: only the agent who handled the call may set it (again)."""
+    if not disposition.strip() or len(disposition) > MAX_DISPOSITION:
+        raise InvalidValue(f"a disposition is 1..{MAX_DISPOSITION} characters")
+    row = await session.get(Interaction, interaction_id)
+    if row is None:
+        raise NotFound("interaction", interaction_id)
+    if row.agent_id is None or row.agent_id != agent_id:
+        raise NotYourInteraction(interaction_id, agent_id)
+    row.disposition = disposition
+    row.notes = notes
+    row.wrapped_up_at = at
+    await session.flush()
+    return _record(row)
+
+
+async def get_interaction_by_call(session: AsyncSession, call_id: str) -> InteractionRecord | None:
+    row = await session.scalar(select(Interaction).where(Interaction.call_id == call_id))
+    return None if row is None else _record(row)
+
+
+async def list_interactions(
+    session: AsyncSession,
+    *,
+    contact_id: int | None = None,
+    agent_id: str | None = None,
+    limit: int = 50,
+) -> list[InteractionRecord]:
+    """Most recent first, optionally only one contact's or one agent's."""
+    query = select(Interaction).order_by(Interaction.started_at.desc(), Interaction.id.desc())
+    if contact_id is not None:
+        query = query.where(Interaction.contact_id == contact_id)
+    if agent_id is not None:
+        query = query.where(Interaction.agent_id == agent_id)
+    return [_record(row) for row in await session.scalars(query.limit(limit))]
+
+
+async def recent_by_contact(
+    session: AsyncSession, contact_ids: Collection[int], per_contact: int = 5
+) -> dict[int, list[InteractionSummary]]:
+    """Each contact's latest interactions, newest first, in one query (via a window)."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Interaction.contact_id,
+            order_by=(Interaction.started_at.desc(), Interaction.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = select(Interaction, rank).where(Interaction.contact_id.in_(contact_ids)).subquery()
+    latest = select(ranked).where(ranked.c.rank <= per_contact).order_by(ranked.c.rank)
+    found: dict[int, list[InteractionSummary]] = defaultdict(list)
+    for r in (await session.execute(latest)).mappings():
+        found[r["contact_id"]].append(
+            InteractionSummary(
+                at=r["started_at"],
+                direction=Direction(r["direction"]),
+                queue=r["queue"],
+                agent_id=r["agent_id"],
+                outcome=None if r["outcome"] is None else Outcome(r["outcome"]),
+                disposition=r["disposition"],
+            )
+        )
+    return dict(found)
+
+
+async def _id_for_call(session: AsyncSession, call_id: str) -> int | None:
+    return await session.scalar(select(Interaction.id).where(Interaction.call_id == call_id))
+
+
+def _check(draft: InteractionDraft) -> None:
+    if not draft.call_id:
+        raise InvalidValue("an interaction needs a call id")
+    stamps = (
+        draft.started_at,
+        draft.queued_at,
+        draft.answered_at,
+        draft.ended_at,
+        draft.wrapped_up_at,
+    )
+    if any(t is not None and t.tzinfo is None for t in stamps):
+        raise InvalidValue(f"call {draft.call_id}: timestamps must be timezone-aware")
+
+
+def _wait_seconds(draft: InteractionDraft) -> float | None:
+    if draft.wait_seconds is not None or draft.queued_at is None:
+        return draft.wait_seconds
+    end = draft.answered_at or draft.ended_at
+    return None if end is None else max(0.0, (end - draft.queued_at).total_seconds())
+
+
+def _talk_seconds(draft: InteractionDraft) -> float | None:
+    if draft.talk_seconds is not None or draft.answered_at is None or draft.ended_at is None:
+        return draft.talk_seconds
+    return max(0.0, (draft.ended_at - draft.answered_at).total_seconds())
+
+
+def _record(row: Interaction) -> InteractionRecord:
+    values = {f.name: getattr(row, f.name) for f in fields(InteractionRecord)}
+    values.update(
+        direction=Direction(row.direction),
+        outcome=None if row.outcome is None else Outcome(row.outcome),
+        ivr_path=tuple(row.ivr_path),
+    )
+    return InteractionRecord(**values)

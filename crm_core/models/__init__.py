@@ -1,0 +1,30 @@
+"""The ORM models, one module per area; internal to crm_core (other packages get dataclasses).
+
+Importing this package registers every table on ``Base.metadata``, which the migration
+environment compares against for autogenerate and the tests compare against the migrated schema.
+"""
+
+from crm_core.models.acd_log import AcdEvent
+from crm_core.models.base import Base, UtcDateTime
+from crm_core.models.contacts import Contact, ContactEmail, ContactPhone
+from crm_core.models.interactions import Interaction
+from crm_core.models.people import Agent, AgentSkill, User
+from crm_core.models.routing import Hotline, Queue
+from crm_core.models.service_requests import Counter, ServiceRequest
+
+__all__ = [
+    "AcdEvent",
+    "Agent",
+    "AgentSkill",
+    "Base",
+    "Contact",
+    "ContactEmail",
+    "ContactPhone",
+    "Counter",
+    "Hotline",
+    "Interaction",
+    "Queue",
+    "ServiceRequest",
+    "User",
+    "UtcDateTime",
+]

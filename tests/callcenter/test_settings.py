@@ -1,0 +1,46 @@
+"""Settings: environment variables are typed and checked, errors name the variable."""
+
+from pathlib import Path
+
+import pytest
+
+from callcenter.settings import Settings, SettingsError, from_env
+
+
+def test_defaults_are_valid() -> None:
+    settings = from_env({})
+    assert settings == Settings()
+
+
+def test_environment_overrides_with_types() -> None:
+    settings = from_env(
+        {"CALLCENTER_HTTP_PORT": "9000", "CALLCENTER_WRAP_UP_SECONDS": "12.5",
+         "CALLCENTER_SECURE_COOKIES": "yes", "CALLCENTER_AMI_HOST": "pbx.local"}
+    )
+    assert settings.http_port == 9000
+    assert settings.wrap_up_seconds == 12.5
+    assert settings.secure_cookies is True
+    assert settings.ami_host == "pbx.local"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"CALLCENTER_HTTP_PORT": "eighty"}, "CALLCENTER_HTTP_PORT='eighty'"),
+        ({"CALLCENTER_AGI_PORT": "70000"}, "CALLCENTER_AGI_PORT=70000"),
+        ({"CALLCENTER_AMI_AUTH": "sha1"}, "CALLCENTER_AMI_AUTH='sha1'"),
+        ({"CALLCENTER_SECURE_COOKIES": "maybe"}, "CALLCENTER_SECURE_COOKIES='maybe'"),
+        ({"CALLCENTER_RING_TIMEOUT": "1"}, "CALLCENTER_RING_TIMEOUT=1"),
+        ({"CALLCENTER_FLOWS_DIR": "/nonexistent/flows"}, "CALLCENTER_FLOWS_DIR=/nonexistent/flows"),
+    ],
+)
+def test_a_bad_value_is_refused_naming_the_variable(env: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        from_env(env)
+    assert named in str(refused.value)
+
+
+def test_flags_override_the_environment(tmp_path: Path) -> None:
+    settings = from_env({"CALLCENTER_HTTP_PORT": "9000"}).with_overrides(http_port=9100, db_url=None)
+    assert settings.http_port == 9100
+    assert settings.db_url == Settings().db_url

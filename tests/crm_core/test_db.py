@@ -1,0 +1,155 @@
+"""Engine behaviour: SQLite pragmas and BEGIN IMMEDIATE, constraints enforced, URL handling."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from crm_core.db import async_url, make_engine, make_sessionmaker, upgrade
+from crm_core.models import Contact, ContactPhone, Counter
+from tests.crm_core.conftest import T0, StatementLog
+
+
+async def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(
+    sqlite_engine: AsyncEngine,
+) -> None:
+    async with sqlite_engine.connect() as conn:
+        assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
+        assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+        assert (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar() == 5000
+
+
+async def test_foreign_keys_are_enforced_on_sqlite(
+    sqlite_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+        async with sqlite_sessions.begin() as session:
+            session.add(ContactPhone(contact_id=999, kind="mobile", raw="x", e164="+12125550100"))
+
+
+async def test_deleting_a_contact_deletes_its_phones(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        contact = Contact(first_name="Ann", created_at=T0, updated_at=T0)
+        contact.phones = [ContactPhone(kind="mobile", raw="2125550100", e164="+12125550100")]
+        session.add(contact)
+    async with sessions.begin() as session:
+        await session.execute(text("DELETE FROM contacts"))
+    async with sessions() as session:
+        assert (await session.scalars(select(ContactPhone))).all() == []
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO contacts (first_name, last_name, language, notes, tier, created_at,"
+        " updated_at) VALUES ('a', 'b', 'en', '', 'diamond', '2026-01-01', '2026-01-01')",
+        "INSERT INTO queues (name, required_skill, description) VALUES ('q', 's', '');"
+        " INSERT INTO users (username, display_name, role, password_hash, active, created_at)"
+        " VALUES ('u', 'U', 'janitor', 'x', true, '2026-01-01')",
+    ],
+    ids=["tier", "role"],
+)
+async def test_check_constraints_refuse_values_outside_the_vocabulary(
+    engine: AsyncEngine, statement: str
+) -> None:
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as conn:
+            for part in statement.split(";"):
+                await conn.exec_driver_sql(part)
+
+
+async def test_naive_timestamps_are_refused(sessions: async_sessionmaker[AsyncSession]) -> None:
+    with pytest.raises(StatementError, match="timezone-aware"):
+        async with sessions.begin() as session:
+            naive = datetime(2026, 1, 1, 12, 0)
+            session.add(Contact(first_name="Ann", created_at=naive, updated_at=naive))
+
+
+async def test_timestamps_come_back_as_utc_aware(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        session.add(Contact(first_name="Ann", created_at=T0, updated_at=T0))
+    async with sessions() as session:
+        created = await session.scalar(select(Contact.created_at))
+    assert created == T0
+    assert created is not None and created.utcoffset() is not None
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("sqlite:///var/crm.db", "sqlite+aiosqlite:///var/crm.db"),
+        ("sqlite+aiosqlite:///var/crm.db", "sqlite+aiosqlite:///var/crm.db"),
+        ("postgresql://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
+    ],
+)
+def test_urls_get_their_async_driver(given: str, expected: str) -> None:
+    assert async_url(given).render_as_string(hide_password=False) == expected
+
+
+@pytest.mark.parametrize("url", ["mysql://u@h/db", "postgresql+psycopg://u@h/db"])
+def test_other_databases_and_drivers_are_refused(url: str) -> None:
+    with pytest.raises(ValueError, match=r"sqlite or postgresql|driver"):
+        async_url(url)
+
+
+async def test_sqlite_transactions_begin_immediate(
+    sqlite_engine: AsyncEngine, statement_log: Callable[[AsyncEngine], StatementLog]
+) -> None:
+    log = statement_log(sqlite_engine)
+    async with make_sessionmaker(sqlite_engine).begin() as session:
+        await session.scalar(select(Counter.value))
+    assert log.statements[0][0] == "BEGIN IMMEDIATE"
+
+
+async def _increment_by_read_then_write(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions.begin() as session:
+        counter = await session.get_one(Counter, "service_request")
+        value = counter.value
+        await asyncio.sleep(0)  # let every other writer read the same value if it can
+        counter.value = value + 1
+
+
+async def test_concurrent_read_modify_writes_lose_no_update_on_sqlite(
+    sqlite_sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    writers = 40
+    async with asyncio.TaskGroup() as group:
+        for _ in range(writers):
+            group.create_task(_increment_by_read_then_write(sqlite_sessions))
+    async with sqlite_sessions() as session:
+        assert await session.scalar(select(Counter.value)) == 10022 + writers
+
+
+async def test_read_only_sessions_read_while_a_writer_holds_the_lock(
+    sqlite_engine: AsyncEngine,
+) -> None:
+    writer = make_sessionmaker(sqlite_engine)
+    reader = make_sessionmaker(sqlite_engine, read_only=True)
+    async with writer.begin() as w:
+        await w.execute(text("UPDATE counters SET value = value + 1"))
+        async with asyncio.timeout(1), reader() as r:
+            # The uncommitted write is invisible, and the reader did not wait for it.
+            assert await r.scalar(select(Counter.value)) == 10022
+
+
+async def test_read_only_sessions_cannot_write_on_postgresql(postgres_url: str) -> None:
+    await upgrade(postgres_url)
+    engine = make_engine(postgres_url)
+    try:
+        with pytest.raises(DBAPIError, match="read-only transaction"):
+            async with make_sessionmaker(engine, read_only=True).begin() as session:
+                await session.execute(text("UPDATE counters SET value = value + 1"))
+    finally:
+        await engine.dispose()

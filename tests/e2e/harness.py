@@ -1,0 +1,105 @@
+"""The whole product on loopback: seeded CRM file, simulator, daemon, an agent's tab.
+
+Everything is real (TCP sockets on port 0, a SQLite file, the FastAPI app under uvicorn, a
+WebSocket client); only time is virtual (see ``tests.virtual_time``). Waits are on
+conditions under a deadline, never on sleeps.
+"""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+from callcenter.app import RunningApp, run_app
+from callcenter.settings import Settings
+from crm_core.db import make_engine, make_sessionmaker, upgrade
+from crm_core.seed import seed_demo
+from sim import SimConfig, Simulator
+
+HOTLINE = "8005551234"
+DEADLINE = 60.0
+
+
+@dataclass
+class Stack:
+    app: RunningApp
+    sim: Simulator
+    db_url: str
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.app.http_port}"
+
+
+@asynccontextmanager
+async def running_stack(tmp_path: Path, **overrides: Any) -> AsyncIterator[Stack]:
+    db_url = f"sqlite+aiosqlite:///{tmp_path / 'callcenter.db'}"
+    await upgrade(db_url)
+    engine = make_engine(db_url)
+    try:
+        await seed_demo(make_sessionmaker(engine))
+    finally:
+        await engine.dispose()
+    sim = Simulator(SimConfig(ami_port=0, hotlines={HOTLINE: "inbound"}, prompt_seconds=2.0))
+    await sim.start()
+    settings = Settings(
+        db_url=db_url, http_port=0, agi_port=0, ami_port=sim.ami_port, ami_auth="md5"
+    ).with_overrides(**overrides)
+    try:
+        async with run_app(settings) as app:
+            sim.config.agi_port = app.agi_port
+            async with asyncio.timeout(DEADLINE):
+                await app.pbx.connected.wait()
+            yield Stack(app, sim, db_url)
+    finally:
+        await sim.close()
+
+
+@dataclass
+class AgentTab:
+    """One agent's browser tab, as a program: logged in over HTTP, reading its WebSocket."""
+
+    ws: ClientConnection
+    http: httpx.AsyncClient
+    seen: list[dict[str, Any]] = field(default_factory=list)
+    _next_id: int = 0
+
+    async def next_message(self) -> dict[str, Any]:
+        message: dict[str, Any] = json.loads(await self.ws.recv())
+        self.seen.append(message)
+        return message
+
+    async def expect(
+        self, type_: str, where: Callable[[dict[str, Any]], bool] = lambda d: True
+    ) -> dict[str, Any]:
+        """The data of the next message of ``type_`` that satisfies ``where``."""
+        async with asyncio.timeout(DEADLINE):
+            while True:
+                message = await self.next_message()
+                if message["type"] == type_ and where(message["data"]):
+                    return dict(message["data"])
+
+    async def command(self, type_: str, **fields: object) -> dict[str, Any]:
+        self._next_id += 1
+        await self.ws.send(json.dumps({"id": self._next_id, "type": type_, **fields}))
+        data = await self.expect("ack", lambda d: d.get("id") == self._next_id)
+        return data
+
+
+@asynccontextmanager
+async def agent_tab(stack: Stack, username: str, password: str = "demo") -> AsyncIterator[AgentTab]:
+    async with httpx.AsyncClient(base_url=stack.base_url) as http:
+        login = await http.post("/api/login", json={"username": username, "password": password})
+        login.raise_for_status()
+        token = login.json()["ws_token"]
+        url = f"ws://127.0.0.1:{stack.app.http_port}/ws?token={token}"
+        async with connect(url) as ws:
+            tab = AgentTab(ws, http)
+            await tab.expect("hello")
+            yield tab
