@@ -149,6 +149,8 @@ class AcdEngine:
             self._connect(call, agent)
         elif dial_status in NOT_THE_AGENTS_FAULT:
             call.reserved_for = None
+            now = self._clock.now()
+            self._publish(OfferFailed(offer.call_id, offer.agent_id, dial_status, now))
             self._change(agent, AgentAction.RELEASE, f"dial {dial_status.lower()}")
         else:
             self._miss(call, agent, dial_status)

@@ -26,7 +26,7 @@ class AgentStatus:
     """What an agent is doing now."""
 
     profile: AgentProfile
-    state: AgentState = AgentState.LOGGED_OUT
+    state: AgentState = AgentState.SIGNED_OUT
     reason: str | None = None
     since: float = 0.0
     #: When the agent last became ready (or finished a call): the "longest idle" key.

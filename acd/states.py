@@ -14,7 +14,7 @@ from enum import StrEnum
 
 
 class AgentState(StrEnum):
-    LOGGED_OUT = "logged_out"
+    SIGNED_OUT = "signed_out"
     NOT_READY = "not_ready"
     READY = "ready"
     RESERVED = "reserved"
@@ -38,12 +38,12 @@ class AgentAction(StrEnum):
 S, A = AgentState, AgentAction
 
 TRANSITIONS: dict[tuple[AgentState, AgentAction], AgentState] = {
-    (S.LOGGED_OUT, A.SIGN_IN): S.NOT_READY,
+    (S.SIGNED_OUT, A.SIGN_IN): S.NOT_READY,
     (S.NOT_READY, A.GO_READY): S.READY,
     (S.NOT_READY, A.GO_NOT_READY): S.NOT_READY,
-    (S.NOT_READY, A.SIGN_OUT): S.LOGGED_OUT,
+    (S.NOT_READY, A.SIGN_OUT): S.SIGNED_OUT,
     (S.READY, A.GO_NOT_READY): S.NOT_READY,
-    (S.READY, A.SIGN_OUT): S.LOGGED_OUT,
+    (S.READY, A.SIGN_OUT): S.SIGNED_OUT,
     (S.READY, A.RESERVE): S.RESERVED,
     (S.RESERVED, A.CONNECT): S.ON_CALL,
     (S.RESERVED, A.MISS): S.READY,

@@ -50,6 +50,7 @@ class RunningApp:
     desk: Desk
     pbx: PbxLink
     event_log: EventLogWriter
+    agi: AgiServer
     sessions: async_sessionmaker[AsyncSession]
     http_port: int
     agi_port: int
@@ -164,6 +165,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
                 desk,
                 pbx,
                 event_log,
+                agi,
                 sessions,
                 http_port,
                 agi.port,

@@ -10,7 +10,7 @@ import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from cti.events import ChannelHungUp, DialEnded
+from cti.events import ChannelHungUp, DialEnded, HangupRequested
 from cti.ids import CallId, UniqueId
 
 #: How many hangups of unregistered channels are remembered (most are agents' legs).
@@ -38,6 +38,7 @@ class ActiveCall:
     interaction_id: int | None = None
     pop: dict[str, object] | None = None
     hangup_cause: int | None = None
+    #: Set by the AMI's word (``HangupRequest``/``SoftHangupRequest`` or ``Hangup``) only.
     hung_up: asyncio.Event = field(default_factory=asyncio.Event)
     recorded: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -72,7 +73,8 @@ class CallRegistry:
     def active(self) -> list[ActiveCall]:
         return list(self._by_id.values())
 
-    def on_hangup(self, event: ChannelHungUp) -> None:
+    def on_hangup(self, event: ChannelHungUp | HangupRequested) -> None:
+        """A hang-up request or the hang-up itself: either proves the channel is going."""
         call = self._by_uniqueid.get(event.uniqueid)
         if call is None:
             self._early_hangups[event.uniqueid] = event.cause

@@ -9,10 +9,10 @@ import dataclasses
 import logging
 from datetime import UTC, datetime
 
-from crm_core.acd_log import append_events
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from acd.events import AcdEvent
+from crm_core.acd_log import append_events
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,8 @@ from ivr.runner import run_flow
 
 log = logging.getLogger(__name__)
 
-#: How long to wait for the AMI's word after the FastAGI side went quiet.
+#: How long to wait for the AMI's word (a hang-up request for the caller's channel) after
+#: the FastAGI side reported a dead channel.
 HANGUP_CONFIRMATION_SECONDS = 5.0
 #: Tier to queue priority: gold and platinum customers are answered first.
 TIER_PRIORITY = {"platinum": 20, "gold": 10, "silver": 5, "bronze": 1, "none": 0}

@@ -26,7 +26,7 @@ from callcenter.clock import LoopClock
 from callcenter.desk import Desk
 from callcenter.gateway import AcdGateway
 from callcenter.pop import build_pop
-from cti.events import ChannelHungUp, DialEnded
+from cti.events import ChannelHungUp, DialEnded, HangupRequested
 
 ACD_EVENT_TYPES: tuple[type[AcdEvent], ...] = (
     AgentStateChanged,
@@ -59,7 +59,7 @@ class Reactions:
         self.desk = desk
         self.clock = clock
 
-    def channel_hung_up(self, event: ChannelHungUp) -> None:
+    def channel_hung_up(self, event: ChannelHungUp | HangupRequested) -> None:
         self.registry.on_hangup(event)
 
     def dial_ended(self, event: DialEnded) -> None:
@@ -101,6 +101,7 @@ class Reactions:
 def wire(bus: Bus, r: Reactions, log_event: Callable[[AcdEvent], None]) -> list[Callable[[], None]]:
     """Subscribe every reaction; returns the unsubscribe callables."""
     return [
+        bus.subscribe(HangupRequested, r.channel_hung_up),
         bus.subscribe(ChannelHungUp, r.channel_hung_up),
         bus.subscribe(DialEnded, r.dial_ended),
         bus.subscribe(AgentReserved, r.agent_reserved),

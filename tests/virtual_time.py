@@ -2,18 +2,57 @@
 
 The loop's time jumps to the next timer whenever nothing is ready, so a 90-second overflow
 step or a 10-second talk time costs microseconds, while sockets stay real: loopback data
-written inside the loop is ready at the next select. We drive the loop ourselves instead
-of through looptime's pytest plugin, which (0.9 with pytest-asyncio 1.5) leaks an event
-loop per test and trips ``filterwarnings = error``; pyproject disables that plugin.
+written inside the loop is ready at the next select.
+
+Work in other threads is the exception: looptime lets time flow at real speed only while an
+executor future is pending. aiosqlite runs every statement in its own worker thread that the
+loop cannot see, so without help virtual time would race ahead (and fire every timeout)
+while a query runs. ``_VisibleQueue`` mirrors each aiosqlite request as executor work.
+
+We drive the loop ourselves instead of through looptime's pytest plugin, which (0.9 with
+pytest-asyncio 1.5) leaks an event loop per test and trips ``filterwarnings = error``;
+pyproject disables that plugin.
 """
 
 import asyncio
-from collections.abc import Coroutine
+import threading
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from queue import SimpleQueue
 from typing import Any, TypeVar
 
+import aiosqlite.core
 import looptime
 
 T = TypeVar("T")
+
+#: Threads that only wait for aiosqlite requests to finish; they do no work themselves.
+_WAITERS = ThreadPoolExecutor(max_workers=64, thread_name_prefix="aiosqlite-visible")
+#: A request still unfinished after this long is left to the test's own deadline.
+_WAIT_LIMIT = 60.0
+
+
+class _VisibleQueue(SimpleQueue[Any]):
+    """aiosqlite's request queue, each request also shown to the loop as executor work."""
+
+    def put_nowait(self, item: Any) -> None:
+        future = item[0]
+        if isinstance(future, asyncio.Future) and not future.done():
+            done = threading.Event()
+            future.add_done_callback(lambda _: done.set())
+            future.get_loop().run_in_executor(_WAITERS, done.wait, _WAIT_LIMIT)
+        super().put_nowait(item)
+
+
+@contextmanager
+def _aiosqlite_visible() -> Iterator[None]:
+    original = aiosqlite.core.SimpleQueue  # type: ignore[attr-defined]
+    aiosqlite.core.SimpleQueue = _VisibleQueue  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        aiosqlite.core.SimpleQueue = original  # type: ignore[attr-defined]
 
 
 def run_in_virtual_time(main: Coroutine[Any, Any, T], *, end: float = 24 * 3600.0) -> T:
@@ -21,7 +60,8 @@ def run_in_virtual_time(main: Coroutine[Any, Any, T], *, end: float = 24 * 3600.
     loop = looptime.new_event_loop(start=0.0, end=end)
     try:
         asyncio.set_event_loop(loop)
-        return loop.run_until_complete(main)
+        with _aiosqlite_visible():
+            return loop.run_until_complete(main)
     finally:
         try:
             loop.run_until_complete(loop.shutdown_asyncgens())

@@ -9,21 +9,29 @@ SUPPORT = QueueName("support")
 QUEUES = {SUPPORT: QueueConfig(SUPPORT, "support", min_level=3)}
 
 
-def agent(name: str, support: int, idle_since: float, state: AgentState = AgentState.READY) -> AgentStatus:
+def agent(
+    name: str, support: int, idle_since: float, state: AgentState = AgentState.READY
+) -> AgentStatus:
     profile = AgentProfile(AgentId(name), name, f"PJSIP/{name}", {"support": support})
     return AgentStatus(profile, state=state, idle_since=idle_since)
 
 
 def call(cid: str, joined: float, priority: int = 0, preferred: str | None = None) -> WaitingCall:
     request = CallRequest(
-        CallId(cid), SUPPORT, priority=priority,
+        CallId(cid),
+        SUPPORT,
+        priority=priority,
         preferred_agent=AgentId(preferred) if preferred else None,
     )
     return WaitingCall(request, joined_at=joined)
 
 
 def test_longest_idle_qualified_agent_gets_the_call() -> None:
-    agents = [agent("a", 5, idle_since=50), agent("b", 5, idle_since=10), agent("c", 5, idle_since=30)]
+    agents = [
+        agent("a", 5, idle_since=50),
+        agent("b", 5, idle_since=10),
+        agent("c", 5, idle_since=30),
+    ]
     [m] = match([call("x", 0)], agents, QUEUES, now=100)
     assert m.agent.profile.agent_id == "b"
     assert "longest idle (90.0s) of 3" in m.trace

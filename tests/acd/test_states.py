@@ -5,7 +5,9 @@ import pytest
 from acd.states import TRANSITIONS, AgentAction, AgentState, IllegalTransition, transition
 
 
-@pytest.mark.parametrize(("state", "action", "expected"), [(s, a, t) for (s, a), t in TRANSITIONS.items()])
+@pytest.mark.parametrize(
+    ("state", "action", "expected"), [(s, a, t) for (s, a), t in TRANSITIONS.items()]
+)
 def test_each_allowed_transition_lands_in_its_state(
     state: AgentState, action: AgentAction, expected: AgentState
 ) -> None:

@@ -14,8 +14,12 @@ def test_defaults_are_valid() -> None:
 
 def test_environment_overrides_with_types() -> None:
     settings = from_env(
-        {"CALLCENTER_HTTP_PORT": "9000", "CALLCENTER_WRAP_UP_SECONDS": "12.5",
-         "CALLCENTER_SECURE_COOKIES": "yes", "CALLCENTER_AMI_HOST": "pbx.local"}
+        {
+            "CALLCENTER_HTTP_PORT": "9000",
+            "CALLCENTER_WRAP_UP_SECONDS": "12.5",
+            "CALLCENTER_SECURE_COOKIES": "yes",
+            "CALLCENTER_AMI_HOST": "pbx.local",
+        }
     )
     assert settings.http_port == 9000
     assert settings.wrap_up_seconds == 12.5
@@ -41,6 +45,8 @@ def test_a_bad_value_is_refused_naming_the_variable(env: dict[str, str], named: 
 
 
 def test_flags_override_the_environment(tmp_path: Path) -> None:
-    settings = from_env({"CALLCENTER_HTTP_PORT": "9000"}).with_overrides(http_port=9100, db_url=None)
+    settings = from_env({"CALLCENTER_HTTP_PORT": "9000"}).with_overrides(
+        http_port=9100, db_url=None
+    )
     assert settings.http_port == 9100
     assert settings.db_url == Settings().db_url

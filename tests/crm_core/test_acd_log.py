@@ -20,8 +20,10 @@ async def test_events_read_back_in_append_order_after_a_sequence_number(
         await append_events(session, [(T0, "CallQueued", {"call_id": "c1"})])
         await append_events(
             session,
-            [(T0, "AgentReserved", {"call_id": "c1", "agent_id": "alice"}),
-             (T0, "CallConnected", {"call_id": "c1"})],
+            [
+                (T0, "AgentReserved", {"call_id": "c1", "agent_id": "alice"}),
+                (T0, "CallConnected", {"call_id": "c1"}),
+            ],
         )
     async with sessions() as session:
         everything = await read_events(session)

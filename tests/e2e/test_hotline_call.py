@@ -4,7 +4,7 @@ and the queue to an agent's screen-pop, answered, wrapped up, recorded once."""
 from pathlib import Path
 
 from crm_core.db import make_engine, make_sessionmaker
-from crm_core.interactions import list_interactions
+from crm_core.interactions import InteractionRecord, list_interactions
 from tests.e2e.harness import HOTLINE, agent_tab, running_stack
 from tests.virtual_time import run_in_virtual_time
 
@@ -25,7 +25,9 @@ async def hotline_call(tmp_path: Path) -> None:
             ready = await alice.command("ready")
             assert ready["agent"]["state"] == "ready"
 
-            call = await stack.sim.place_call(GRACE, HOTLINE, caller_name="Grace Hopper", digits=["2"])
+            call = await stack.sim.place_call(
+                GRACE, HOTLINE, caller_name="Grace Hopper", digits=["2"]
+            )
 
             pop = await alice.expect("pop")
             # Proven by order: the phone is held ringing until the pop has arrived.
@@ -36,7 +38,9 @@ async def hotline_call(tmp_path: Path) -> None:
             [grace] = pop["candidates"]
             assert grace["display_name"] == "Grace Hopper"
             assert grace["tier"] == "platinum"
-            assert [r["subject"] for r in grace["open_requests"]] == ["Invoice shows the wrong tax id"]
+            assert [r["subject"] for r in grace["open_requests"]] == [
+                "Invoice shows the wrong tax id"
+            ]
 
             await phone.wait_ringing()
             phone.release()
@@ -60,7 +64,7 @@ async def hotline_call(tmp_path: Path) -> None:
         assert row.talk_seconds is not None and 39 <= row.talk_seconds <= 42
 
 
-async def interactions(db_url: str, call_id: str) -> list:  # type: ignore[type-arg]
+async def interactions(db_url: str, call_id: str) -> list[InteractionRecord]:
     engine = make_engine(db_url)
     try:
         async with make_sessionmaker(engine)() as session:

@@ -1,0 +1,71 @@
+"""Builds the web application of the HTTP/WebSocket edge.
+
+Owns ``create_app``: it makes the session store and login throttle, and wires the
+routers (health, auth, agent REST, WebSocket, pages) and the static files with explicit
+constructor calls. The composition root passes the database, the desk, the hub and the
+clock; ``agent_ws`` holds no global state, so tests can build as many apps as they like.
+"""
+
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from .auth import Auth, auth_router
+from .clock import Clock
+from .desk import AgentDesk
+from .errors import install_error_handlers
+from .hub import Hub
+from .pages import STATIC_DIR, pages_router
+from .routes_agent import agent_router, health_router
+from .sessions import SessionStore
+from .throttle import LoginThrottle
+from .ws import ws_router
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+
+def create_app(
+    *,
+    sessionmaker: "async_sessionmaker[AsyncSession]",
+    desk: AgentDesk,
+    hub: Hub,
+    clock: Clock,
+    secure_cookies: bool = False,
+    sessions: SessionStore | None = None,
+    throttle: LoginThrottle | None = None,
+) -> FastAPI:
+    """The FastAPI app of the edge.
+
+    ``secure_cookies`` marks the session cookie ``Secure``: set it whenever the pages are
+    served over HTTPS. ``sessions`` and ``throttle`` may be passed to tune their limits.
+    """
+    sessions = sessions if sessions is not None else SessionStore(clock)
+    throttle = throttle if throttle is not None else LoginThrottle(clock)
+    auth = Auth(sessions)
+    # The interactive docs pages load scripts from a CDN, which the call centre may not
+    # reach; the schema itself stays available.
+    app = FastAPI(
+        title="Call centre agent desk",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    install_error_handlers(app)
+    app.include_router(health_router())
+    app.include_router(
+        auth_router(
+            sessionmaker=sessionmaker,
+            sessions=sessions,
+            throttle=throttle,
+            hub=hub,
+            auth=auth,
+            secure_cookies=secure_cookies,
+        )
+    )
+    app.include_router(agent_router(desk=desk, auth=auth))
+    app.include_router(ws_router(desk=desk, hub=hub, sessions=sessions))
+    app.include_router(pages_router(sessions=sessions))
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

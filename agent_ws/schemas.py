@@ -1,0 +1,83 @@
+"""The pydantic shapes of what clients send: REST bodies and WebSocket commands.
+
+Owns validation of input at the edge (lengths, required fields, known command types), so
+the desk only ever sees clean strings. REST and WebSocket share the field types, so a
+reason valid in one is valid in the other. Nothing here calls the desk.
+"""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+#: A not-ready reason code, e.g. ``Break``.
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+#: A wrap-up disposition, e.g. ``resolved``.
+Disposition = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+#: Free-text wrap-up notes.
+Notes = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+#: The id a client gives a command so it can match the reply.
+ClientId = Annotated[str, StringConstraints(max_length=64)] | int
+
+
+class _Strict(BaseModel):
+    # An unknown field is a client bug worth reporting, not something to ignore.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LoginBody(_Strict):
+    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+class NotReadyBody(_Strict):
+    reason: Reason
+
+
+class WrapUpBody(_Strict):
+    disposition: Disposition
+    notes: Notes = ""
+
+
+class Command(_Strict):
+    """Fields every WebSocket command has."""
+
+    id: ClientId | None = None
+
+
+class SignInCommand(Command):
+    type: Literal["sign_in"]
+
+
+class SignOutCommand(Command):
+    type: Literal["sign_out"]
+
+
+class ReadyCommand(Command):
+    type: Literal["ready"]
+
+
+class NotReadyCommand(Command):
+    type: Literal["not_ready"]
+    reason: Reason
+
+
+class WrapUpCommand(Command):
+    type: Literal["wrap_up"]
+    disposition: Disposition
+    notes: Notes = ""
+
+
+class PingCommand(Command):
+    type: Literal["ping"]
+
+
+#: Command models by their ``type``; looked up before validating so an unknown type gets
+#: a plain "unknown command type" instead of a union's list of every alternative.
+COMMANDS: dict[str, type[Command]] = {
+    "sign_in": SignInCommand,
+    "sign_out": SignOutCommand,
+    "ready": ReadyCommand,
+    "not_ready": NotReadyCommand,
+    "wrap_up": WrapUpCommand,
+    "ping": PingCommand,
+}
