@@ -7,5 +7,5 @@ its hub of per-client bounded outboxes (``hub``), login sessions (``sessions``,
 them. It talks to the ACD only through the ``desk.AgentDesk`` protocol, which the
 composition root implements, and to the database only through ``crm_core``'s functions.
 It makes no routing decisions and never imports ``callcenter`` or ``sim``. The wire
-protocol is written down in ``PROTOCOL.md``.
+protocol is written down in ``docs/websocket.md``.
 """

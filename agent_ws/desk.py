@@ -24,7 +24,7 @@ class AgentView:
     since: float
     #: The call the agent is on or wrapping up, as JSON-ready data.
     call: dict[str, object] | None
-    #: The current screen-pop (see PROTOCOL.md, ``pop``), if any.
+    #: The current screen-pop (see docs/websocket.md, ``pop``), if any.
     pop: dict[str, object] | None
 
 

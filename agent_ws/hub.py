@@ -8,7 +8,7 @@ disconnected with close code 4008 (``CLOSE_OVERFLOW``) and counted in
 ``dropped_clients``; it reconnects with ``resume_from`` and gets what it missed.
 
 It knows nothing of HTTP, authentication or the ACD: the WebSocket route hands it a
-``Connection`` and the data to greet the client with. The wire format is in PROTOCOL.md.
+``Connection`` and the data to greet the client with. The wire format is in docs/websocket.md.
 """
 
 import asyncio

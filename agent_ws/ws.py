@@ -4,7 +4,7 @@ Owns the socket's life: the token check at connect (close 4001 when bad), regist
 with the hub (which queues ``hello`` and any replay or ``snapshot``), the reader that
 validates client commands and answers each with ``ack`` or ``error``, and the hub's
 writer that drains the client's outbox. Reader and writer run in one ``TaskGroup``; when
-either ends the other is cancelled. The protocol is written down in PROTOCOL.md.
+either ends the other is cancelled. The protocol is written down in docs/websocket.md.
 """
 
 import asyncio

@@ -7,6 +7,7 @@ what ``callcenter serve``, the demo and the end-to-end tests use.
 
 import asyncio
 import logging
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -61,6 +62,18 @@ class _Server(uvicorn.Server):
 
     def install_signal_handlers(self) -> None:
         pass
+
+
+def bind_http(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
 
 
 def load_flows(flows_dir: Path) -> dict[str, Flow]:
@@ -139,8 +152,12 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
             access_log=False,
         )
     )
-    await agi.start()
+    # Bind before starting anything, so a port in use is a plain OSError for the CLI to
+    # report (uvicorn would call sys.exit from inside the task group).
+    http_socket = bind_http(settings.http_host, settings.http_port)
+    http_port: int = http_socket.getsockname()[1]
     try:
+        await agi.start()
         async with asyncio.TaskGroup() as tg:
             tasks = [
                 tg.create_task(bus.run(), name="bus"),
@@ -148,12 +165,9 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
                 tg.create_task(pbx.run(), name="pbx-link"),
                 tg.create_task(agi.serve_forever(), name="fastagi"),
             ]
-            web_task = tg.create_task(server.serve(), name="http")
+            tg.create_task(server.serve(sockets=[http_socket]), name="http")
             while not server.started:
-                if web_task.done():
-                    raise RuntimeError(f"web server did not start on {settings.http_port}")
                 await asyncio.sleep(0.01)
-            http_port = server.servers[0].sockets[0].getsockname()[1]
             log.info("serving http://%s:%s, FastAGI on %s", settings.http_host, http_port, agi.port)
             yield RunningApp(
                 settings,
@@ -178,4 +192,5 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
             for task in tasks:
                 task.cancel()
     finally:
+        http_socket.close()
         await db.dispose()

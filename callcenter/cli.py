@@ -59,6 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Migrations announce every plugin at INFO; only their problems matter here.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         return asyncio.run(dispatch(args, settings))
     except KeyboardInterrupt:
@@ -66,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"callcenter: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"callcenter: {exc}", file=sys.stderr)
+        return 1
 
 
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -87,20 +87,15 @@ async def demo(base: Settings, http_port: int, call_every: float, db_file: str) 
         default_answer_after=4.0,
         default_talk_for=12.0,
     )
-    stop = asyncio.Event()
-    async with asyncio.TaskGroup() as tg:
-        sim_task = tg.create_task(
-            run_standalone(
-                config,
-                call_every=call_every,
-                anis=(*anis, *DEMO_UNKNOWN_ANIS),
-                menu_digits=("1", "2", "2"),
-                stop=stop,
-            )
+    async with run_app(settings) as app:
+        print_banner(app.http_port, call_every)
+        # The daemon's AMI link retries until the simulator listens; calls start after.
+        await run_standalone(
+            config,
+            call_every=call_every,
+            anis=(*anis, *DEMO_UNKNOWN_ANIS),
+            menu_digits=("1", "2", "2"),
         )
-        async with run_app(settings) as app:
-            print_banner(app.http_port, call_every)
-            await sim_task
     return 0
 
 

@@ -1,6 +1,6 @@
 """The screen-pop: what an agent's tab shows about the caller while the phone rings.
 
-Builds the ``pop`` message (see ``agent_ws/PROTOCOL.md``) from what the call already knows,
+Builds the ``pop`` message (see ``docs/websocket.md``) from what the call already knows,
 so sending it costs no database round trip at ring time.
 """
 

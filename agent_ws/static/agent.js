@@ -10,7 +10,7 @@ const $ = (id) => document.getElementById(id);
 
 const model = {
   user: null,
-  agent: null, // the AgentView, as in PROTOCOL.md
+  agent: null, // the AgentView, as in docs/websocket.md
   call: null,
   pop: null,
   picked: 0, // which candidate of a multi-match pop is shown

@@ -1,5 +1,5 @@
 // The page's WebSocket to /ws: connects with a fresh single-use token, reconnects with
-// backoff, and resumes from the last sequence number it saw (see PROTOCOL.md).
+// backoff, and resumes from the last sequence number it saw (see docs/websocket.md).
 "use strict";
 
 const CLOSE_UNAUTHORISED = 4001;
