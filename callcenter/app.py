@@ -72,7 +72,9 @@ def bind_http(host: str, port: int) -> socket.socket:
     except OSError:
         sock.close()
         raise
-    sock.set_inheritable(True)
+    # Listening now lets clients connect (and wait in the backlog) before uvicorn's
+    # startup runs, so nobody has to poll for the server to be up.
+    sock.listen(2048)
     return sock
 
 
@@ -166,8 +168,6 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
                 tg.create_task(agi.serve_forever(), name="fastagi"),
             ]
             tg.create_task(server.serve(sockets=[http_socket]), name="http")
-            while not server.started:
-                await asyncio.sleep(0.01)
             log.info("serving http://%s:%s, FastAGI on %s", settings.http_host, http_port, agi.port)
             yield RunningApp(
                 settings,

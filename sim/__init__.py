@@ -1,0 +1,15 @@
+"""An independent PBX simulator: a stand-in for Asterisk 22 and the SIP world behind it.
+
+The daemon under test logs in to the simulator's AMI server and serves the FastAGI
+sessions the simulator opens for hotline calls; the simulator plays the carrier's
+callers and the agents' softphones. It imports nothing else of this repository: it is
+an oracle, and a codec shared with ``cti`` would hide bugs on both sides.
+"""
+
+from sim.caller import SimCall
+from sim.config import SimConfig
+from sim.phone import SimPhone
+from sim.simulator import Simulator
+from sim.standalone import run_standalone
+
+__all__ = ["SimCall", "SimConfig", "SimPhone", "Simulator", "run_standalone"]

@@ -1,0 +1,120 @@
+"""The public face of the PBX simulator.
+
+Owns: ``Simulator`` (start/close, agents' phones, placing inbound calls, the list of
+calls) and the wiring of pbx, dialplan, AMI server and phones. Must not implement
+protocol or call behaviour itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sim.ami_server import AmiServer
+from sim.asterisk import STATE_RING
+from sim.caller import REJECTED, SimCall
+from sim.channel import Location
+from sim.config import SimConfig
+from sim.dialplan import start_dialplan
+from sim.pbx import Pbx
+from sim.phone import SimPhone
+
+
+class Simulator:
+    """Stands in for Asterisk and the SIP world behind it (trunk callers, agent phones)."""
+
+    def __init__(self, config: SimConfig) -> None:
+        self.config = config
+        self.calls: list[SimCall] = []
+        self.ami_port = 0
+        self._pbx = Pbx(config)
+        self._pbx.run_dialplan = lambda ch, start: start_dialplan(self._pbx, ch, start)
+        self._pbx.customer = self._customer
+        self._server = AmiServer(self._pbx)
+
+    @property
+    def errors(self) -> list[BaseException]:
+        """Exceptions raised inside the simulator's own tasks (should stay empty)."""
+        return self._pbx.errors
+
+    async def start(self) -> None:
+        """Bind the AMI server; ``ami_port`` is the bound port afterwards."""
+        self._pbx.anchor_clock()
+        self.ami_port = await self._server.start(self.config.ami_host, self.config.ami_port)
+
+    async def close(self) -> None:
+        """Hang up everything, close the sockets and cancel the simulator's tasks."""
+        await self._pbx.cancel_tasks()
+        for ch in list(self._pbx.channels.values()):
+            self._pbx.finish(ch)
+        await self._server.close()
+
+    def add_phone(
+        self,
+        extension: str,
+        *,
+        answer_after: float | None = 2.0,
+        talk_for: float = 10.0,
+        hold_ringing: bool = False,
+        busy: bool = False,
+        unreachable: bool = False,
+    ) -> SimPhone:
+        """Register the softphone ``PJSIP/<extension>`` of an agent."""
+        phone = SimPhone(
+            self._pbx,
+            extension,
+            answer_after=answer_after,
+            talk_for=talk_for,
+            hold_ringing=hold_ringing,
+            busy=busy,
+            unreachable=unreachable,
+        )
+        self._pbx.phones[extension] = phone
+        return phone
+
+    def phone(self, extension: str) -> SimPhone:
+        return self._pbx.phones[extension]
+
+    def _customer(self, number: str) -> SimPhone:
+        """A person reached through the trunk: answers and talks with the default timings."""
+        return SimPhone(
+            self._pbx,
+            number,
+            answer_after=self.config.default_answer_after,
+            talk_for=self.config.default_talk_for,
+            endpoint=self.config.trunk_name,
+        )
+
+    def auto_create_phones(self) -> None:
+        """Standalone mode: an unknown extension gets a phone with the default timings."""
+        self._pbx.auto_phone = lambda ext: self.add_phone(
+            ext,
+            answer_after=self.config.default_answer_after,
+            talk_for=self.config.default_talk_for,
+        )
+
+    async def place_call(
+        self,
+        ani: str,
+        dnis: str,
+        *,
+        caller_name: str = "",
+        digits: Sequence[str] = (),
+        patience: float | None = None,
+    ) -> SimCall:
+        """A carrier call arrives on the trunk for ``dnis`` from ``ani``."""
+        pbx = self._pbx
+        ch = pbx.make_channel("PJSIP", self.config.trunk_name)
+        ch.state = STATE_RING
+        ch.caller_num, ch.caller_name = ani, caller_name
+        ch.context, ch.exten, ch.dnid = "incoming", dnis, dnis
+        call = SimCall(
+            pbx, ch, ani=ani, dnis=dnis, caller_name=caller_name, digits=digits, patience=patience
+        )
+        self.calls.append(call)
+        if dnis not in self.config.hotlines:
+            call.on_outcome(REJECTED)
+        pbx.add_channel(ch)
+        start_dialplan(pbx, ch, Location("incoming", dnis, 1))
+        if patience is not None:
+            pbx.spawn(call.run_patience(), f"patience-{ch.name}")
+        return call
