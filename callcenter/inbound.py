@@ -81,6 +81,7 @@ class InboundRoute:
         )
         try:
             await self._serve(session, flow, call)
+            await self._release(session, call)
         finally:
             await self._finish(call)
 
@@ -149,6 +150,20 @@ class InboundRoute:
         except TimeoutError:
             return False
         return True
+
+    async def _release(self, session: AgiSession, call: ActiveCall) -> None:
+        """Tell the dialplan the call is over, so it hangs up instead of holding the caller.
+
+        Without ``CTI_DONE`` the dialplan after ``AGI()`` sends the caller to the fallback
+        context (asterisk-conf/extensions.conf), which is right only when we are gone.
+        ``SET VARIABLE`` still works on a dead channel, so this holds after a hang-up too.
+        """
+        if call.outcome == "session_lost":
+            return
+        try:
+            await session.set_variable("CTI_DONE", "1")
+        except PbxError as exc:
+            log.info("call %s: could not set CTI_DONE (%s)", call.call_id, exc)
 
     async def _finish(self, call: ActiveCall) -> None:
         call.ended_at = self._clock.now()

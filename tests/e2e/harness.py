@@ -103,3 +103,13 @@ async def agent_tab(stack: Stack, username: str, password: str = "demo") -> Asyn
             tab = AgentTab(ws, http)
             await tab.expect("hello")
             yield tab
+
+
+@asynccontextmanager
+async def ready_agent(stack: Stack, username: str) -> AsyncIterator[AgentTab]:
+    """An agent's tab, signed in and ready for calls."""
+    async with agent_tab(stack, username) as tab:
+        await tab.command("sign_in")
+        ready = await tab.command("ready")
+        assert ready["agent"]["state"] == "ready"
+        yield tab

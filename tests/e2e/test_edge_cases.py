@@ -7,7 +7,7 @@ from pathlib import Path
 from acd.events import CallQueued
 from crm_core.interactions import InteractionRecord
 from cti.ami_client import AmiClient
-from tests.e2e.harness import DEADLINE, HOTLINE, Stack, agent_tab, running_stack
+from tests.e2e.harness import DEADLINE, HOTLINE, Stack, ready_agent, running_stack
 from tests.e2e.test_hotline_call import interactions
 from tests.virtual_time import run_in_virtual_time
 
@@ -16,9 +16,7 @@ def test_unknown_caller_pops_unknown_with_the_number(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with running_stack(tmp_path) as stack:
             stack.sim.add_phone("1001", talk_for=5)
-            async with agent_tab(stack, "alice") as alice:
-                await alice.command("sign_in")
-                await alice.command("ready")
+            async with ready_agent(stack, "alice") as alice:
                 await stack.sim.place_call("+13055550199", HOTLINE, digits=["2"])
                 pop = await alice.expect("pop")
         assert pop["ani"] == "+13055550199"
@@ -32,9 +30,7 @@ def test_withheld_caller_pops_withheld_and_is_still_served(tmp_path: Path) -> No
     async def scenario() -> None:
         async with running_stack(tmp_path) as stack:
             stack.sim.add_phone("1001", talk_for=5)
-            async with agent_tab(stack, "alice") as alice:
-                await alice.command("sign_in")
-                await alice.command("ready")
+            async with ready_agent(stack, "alice") as alice:
                 for ani in ("anonymous", ""):
                     call = await stack.sim.place_call(ani, HOTLINE, digits=["2"])
                     pop = await alice.expect("pop")
@@ -55,9 +51,7 @@ def test_invalid_and_missing_keys_repeat_the_menu_then_take_the_default_route(
     async def scenario() -> None:
         async with running_stack(tmp_path) as stack:
             stack.sim.add_phone("1002", talk_for=5)
-            async with agent_tab(stack, "bob") as bob:
-                await bob.command("sign_in")
-                await bob.command("ready")
+            async with ready_agent(stack, "bob") as bob:
                 call = await stack.sim.place_call("+12125550111", HOTLINE, digits=["9", "", "*"])
                 pop = await bob.expect("pop")
                 await bob.expect("call_state", lambda d: d["state"] == "ended")
@@ -99,9 +93,7 @@ def test_caller_hanging_up_in_the_queue_is_abandoned_and_frees_the_reserved_agen
     async def scenario() -> None:
         async with running_stack(tmp_path) as stack:
             phone = stack.sim.add_phone("1001", hold_ringing=True)
-            async with agent_tab(stack, "alice") as alice:
-                await alice.command("sign_in")
-                await alice.command("ready")
+            async with ready_agent(stack, "alice") as alice:
                 call = await stack.sim.place_call("+12125550100", HOTLINE, digits=["2"])
                 await alice.expect("pop")
                 await phone.wait_ringing()

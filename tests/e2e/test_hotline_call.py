@@ -5,7 +5,7 @@ from pathlib import Path
 
 from crm_core.db import make_engine, make_sessionmaker
 from crm_core.interactions import InteractionRecord, list_interactions
-from tests.e2e.harness import HOTLINE, agent_tab, running_stack
+from tests.e2e.harness import HOTLINE, ready_agent, running_stack
 from tests.virtual_time import run_in_virtual_time
 
 GRACE = "+12125550100"  # seeded: Grace Hopper, platinum, an open invoice request
@@ -20,11 +20,7 @@ def test_hotline_call_pops_before_the_phone_is_answered_and_is_recorded_once(
 async def hotline_call(tmp_path: Path) -> None:
     async with running_stack(tmp_path) as stack:
         phone = stack.sim.add_phone("1001", hold_ringing=True, talk_for=40.0)
-        async with agent_tab(stack, "alice") as alice:
-            await alice.command("sign_in")
-            ready = await alice.command("ready")
-            assert ready["agent"]["state"] == "ready"
-
+        async with ready_agent(stack, "alice") as alice:
             call = await stack.sim.place_call(
                 GRACE, HOTLINE, caller_name="Grace Hopper", digits=["2"]
             )
@@ -52,6 +48,7 @@ async def hotline_call(tmp_path: Path) -> None:
             assert wrapped["agent"]["state"] == "ready"
 
         assert "EXEC Dial" in " ".join(call.agi_commands)
+        assert call.agi_commands[-1] == 'SET VARIABLE CTI_DONE "1"'
         assert call.dial_statuses == ["ANSWER"]
         rows = await interactions(stack.db_url, call.uniqueid)
         assert len(rows) == 1
