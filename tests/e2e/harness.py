@@ -38,7 +38,9 @@ class Stack:
 
 
 @asynccontextmanager
-async def running_stack(tmp_path: Path, **overrides: Any) -> AsyncIterator[Stack]:
+async def running_stack(
+    tmp_path: Path, *, prompt_seconds: float = 2.0, **overrides: Any
+) -> AsyncIterator[Stack]:
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'callcenter.db'}"
     await upgrade(db_url)
     engine = make_engine(db_url)
@@ -46,7 +48,8 @@ async def running_stack(tmp_path: Path, **overrides: Any) -> AsyncIterator[Stack
         await seed_demo(make_sessionmaker(engine))
     finally:
         await engine.dispose()
-    sim = Simulator(SimConfig(ami_port=0, hotlines={HOTLINE: "inbound"}, prompt_seconds=2.0))
+    config = SimConfig(ami_port=0, hotlines={HOTLINE: "inbound"}, prompt_seconds=prompt_seconds)
+    sim = Simulator(config)
     await sim.start()
     settings = Settings(
         db_url=db_url, http_port=0, agi_port=0, ami_port=sim.ami_port, ami_auth="md5"

@@ -1,0 +1,81 @@
+"""A person's view of the walking skeleton: the real agent page in Chromium, the real daemon,
+the simulated PBX. Log in, sign in, go ready, see the caller's record pop while the phone
+rings, work the call, wrap up — and the CRM has the disposition.
+
+Runs in real time (Chromium is another process, so the loop's clock cannot be virtual) with
+short simulated prompts and talk times. Skipped without /usr/bin/chromium unless
+CALLCENTER_REQUIRE_BROWSER=1 makes that a failure.
+"""
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page, async_playwright, expect
+
+from tests.e2e.harness import HOTLINE, running_stack
+from tests.e2e.test_hotline_call import GRACE, interactions
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+if not CHROMIUM.exists():
+    if os.environ.get("CALLCENTER_REQUIRE_BROWSER") == "1":
+        raise RuntimeError("CALLCENTER_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing")
+    pytest.skip("no /usr/bin/chromium", allow_module_level=True)
+
+
+@pytest.fixture
+async def page() -> AsyncIterator[Page]:
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            timeout=60_000,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = await (await browser.new_context()).new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            yield page
+            assert errors == [], errors
+        finally:
+            await browser.close()
+
+
+async def test_agent_sees_the_callers_record_while_the_phone_rings_and_wraps_up(
+    page: Page, tmp_path: Path
+) -> None:
+    async with running_stack(tmp_path, prompt_seconds=0.2) as stack:
+        phone = stack.sim.add_phone("1001", hold_ringing=True, talk_for=1.0)
+        await page.goto(stack.base_url + "/")
+        await page.fill("#username", "alice")
+        await page.fill("#password", "demo")
+        await page.click("#login-submit")
+        await expect(page.locator("#conn")).to_have_attribute("data-status", "online")
+        await page.click("#btn-sign-in")
+        await expect(page.locator("#state-badge")).to_have_attribute("data-state", "not_ready")
+        await page.click("#btn-ready")
+        await expect(page.locator("#state-badge")).to_have_attribute("data-state", "ready")
+
+        call = await stack.sim.place_call(GRACE, HOTLINE, digits=["2"])
+        await expect(page.locator("#pop-caller")).to_have_text("Grace Hopper", timeout=15_000)
+        await expect(page.locator("#pop-tier")).to_contain_text("Platinum", ignore_case=True)
+        await expect(page.locator("#pop-requests")).to_contain_text("wrong tax id")
+        await expect(page.locator("#pop-ivr")).to_contain_text("main:2")
+        assert phone.answered == 0  # the record is on screen before anyone picked up
+
+        await phone.wait_ringing()
+        phone.release()
+        await expect(page.locator("#state-badge")).to_have_attribute(
+            "data-state", "wrap_up", timeout=15_000
+        )
+        await page.select_option("#disposition", index=0)
+        await page.fill("#notes", "corrected the tax id")
+        await page.click("#btn-wrap-up")
+        await expect(page.locator("#state-badge")).to_have_attribute("data-state", "ready")
+
+        [row] = await interactions(stack.db_url, call.uniqueid)
+        assert row.agent_id == "alice" and row.outcome == "answered"
+        assert row.disposition and row.notes == "corrected the tax id"
