@@ -6,6 +6,7 @@ constructor calls. The composition root passes the database, the desk, the hub a
 clock; ``agent_ws`` holds no global state, so tests can build as many apps as they like.
 """
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
@@ -18,6 +19,7 @@ from .errors import install_error_handlers
 from .hub import Hub
 from .pages import STATIC_DIR, pages_router
 from .routes_agent import agent_router, health_router
+from .routes_metrics import metrics_router
 from .sessions import SessionStore
 from .throttle import LoginThrottle
 from .ws import ws_router
@@ -35,11 +37,13 @@ def create_app(
     secure_cookies: bool = False,
     sessions: SessionStore | None = None,
     throttle: LoginThrottle | None = None,
+    metrics: Callable[[], bytes] | None = None,
 ) -> FastAPI:
     """The FastAPI app of the edge.
 
     ``secure_cookies`` marks the session cookie ``Secure``: set it whenever the pages are
     served over HTTPS. ``sessions`` and ``throttle`` may be passed to tune their limits.
+    ``metrics`` renders the Prometheus text served at ``/metrics`` (public, like health).
     """
     sessions = sessions if sessions is not None else SessionStore(clock)
     throttle = throttle if throttle is not None else LoginThrottle(clock)
@@ -54,6 +58,8 @@ def create_app(
     )
     install_error_handlers(app)
     app.include_router(health_router())
+    if metrics is not None:
+        app.include_router(metrics_router(metrics))
     app.include_router(
         auth_router(
             sessionmaker=sessionmaker,

@@ -191,6 +191,11 @@ class Hub:
             if not clients:
                 del self._clients[client.agent_id]
 
+    @property
+    def client_count(self) -> int:
+        """Connected clients across all agents (for metrics)."""
+        return sum(len(clients) for clients in self._clients.values())
+
     def clients_for(self, agent_id: str) -> int:
         """How many sockets of this agent are connected and not being closed."""
         return sum(not c.closed for c in self._clients.get(agent_id, ()))

@@ -28,6 +28,7 @@ from callcenter.desk import Desk
 from callcenter.event_log import EventLogWriter
 from callcenter.gateway import AcdGateway
 from callcenter.inbound import InboundRoute
+from callcenter.metrics import LiveMetrics
 from callcenter.pbx_link import PbxLink
 from callcenter.settings import Settings
 from callcenter.wiring import Reactions, wire
@@ -137,12 +138,23 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         poll_ms=settings.queue_poll_ms,
     )
     agi = AgiServer({"inbound": route}, settings.agi_host, settings.agi_port)
+    metrics = LiveMetrics(
+        engine=engine,
+        registry=registry,
+        pbx=pbx,
+        bus=bus,
+        hub=hub,
+        agi=agi,
+        event_log=event_log,
+        clock=clock,
+    )
     web = create_app(
         sessionmaker=sessions,
         desk=desk,
         hub=hub,
         clock=clock,
         secure_cookies=settings.secure_cookies,
+        metrics=metrics.render,
     )
     server = _Server(
         uvicorn.Config(

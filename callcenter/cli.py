@@ -7,18 +7,17 @@ message naming the setting.
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 
+from callcenter import logs
 from callcenter.settings import Settings, SettingsError, from_env
-
-log = logging.getLogger("callcenter")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="callcenter", description=__doc__)
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING, ERROR")
+    parser.add_argument("--log-format", choices=["text", "json"], default=None)
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="daemon + simulator + seeded CRM + agent page")
@@ -55,12 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"callcenter: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # Migrations announce every plugin at INFO; only their problems matter here.
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+    logs.configure(settings.log_level, args.log_format or settings.log_format)
     try:
         return asyncio.run(dispatch(args, settings))
     except KeyboardInterrupt:

@@ -35,6 +35,7 @@ class Settings:
     queue_poll_ms: int = 1000
     secure_cookies: bool = False
     log_level: str = "INFO"
+    log_format: str = "text"
 
     def with_overrides(self, **values: object) -> "Settings":
         return replace(self, **{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
@@ -84,5 +85,9 @@ def validate(s: Settings) -> None:
         raise SettingsError(f"CALLCENTER_WRAP_UP_SECONDS={s.wrap_up_seconds}: use 0..3600")
     if not 100 <= s.queue_poll_ms <= 5000:
         raise SettingsError(f"CALLCENTER_QUEUE_POLL_MS={s.queue_poll_ms}: use 100..5000")
+    if s.log_format not in {"text", "json"}:
+        raise SettingsError(f"CALLCENTER_LOG_FORMAT={s.log_format!r}: use text or json")
+    if s.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise SettingsError(f"CALLCENTER_LOG_LEVEL={s.log_level!r}: use DEBUG..CRITICAL")
     if not s.flows_dir.is_dir():
         raise SettingsError(f"CALLCENTER_FLOWS_DIR={s.flows_dir} is not a directory")

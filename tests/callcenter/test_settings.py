@@ -50,3 +50,18 @@ def test_flags_override_the_environment(tmp_path: Path) -> None:
     )
     assert settings.http_port == 9100
     assert settings.db_url == Settings().db_url
+
+
+def test_json_log_lines_carry_the_call_and_agent(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+    import logging
+
+    from callcenter.logs import configure
+
+    configure("INFO", "json")
+    logging.getLogger("callcenter.test").info(
+        "offered %s", "c1", extra={"call_id": "c1", "agent_id": "alice"}
+    )
+    line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert line["msg"] == "offered c1"
+    assert (line["call_id"], line["agent_id"], line["level"]) == ("c1", "alice", "INFO")

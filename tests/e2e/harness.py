@@ -114,5 +114,6 @@ async def ready_agent(stack: Stack, username: str) -> AsyncIterator[AgentTab]:
     async with agent_tab(stack, username) as tab:
         await tab.command("sign_in")
         ready = await tab.command("ready")
-        assert ready["agent"]["state"] == "ready"
+        # A call already waiting is offered at once, in the same step.
+        assert ready["agent"]["state"] in {"ready", "reserved"}
         yield tab
