@@ -20,7 +20,9 @@ from .hub import Hub
 from .pages import STATIC_DIR, pages_router
 from .routes_agent import agent_router, health_router
 from .routes_metrics import metrics_router
+from .routes_supervisor import supervisor_router
 from .sessions import SessionStore
+from .supervision import SupervisorDesk
 from .throttle import LoginThrottle
 from .ws import ws_router
 
@@ -38,12 +40,14 @@ def create_app(
     sessions: SessionStore | None = None,
     throttle: LoginThrottle | None = None,
     metrics: Callable[[], bytes] | None = None,
+    supervision: SupervisorDesk | None = None,
 ) -> FastAPI:
     """The FastAPI app of the edge.
 
     ``secure_cookies`` marks the session cookie ``Secure``: set it whenever the pages are
     served over HTTPS. ``sessions`` and ``throttle`` may be passed to tune their limits.
-    ``metrics`` renders the Prometheus text served at ``/metrics`` (public, like health).
+    ``metrics`` renders the Prometheus text served at ``/metrics`` (public, like health);
+    ``supervision`` enables the team lead's routes.
     """
     sessions = sessions if sessions is not None else SessionStore(clock)
     throttle = throttle if throttle is not None else LoginThrottle(clock)
@@ -71,6 +75,8 @@ def create_app(
         )
     )
     app.include_router(agent_router(desk=desk, auth=auth))
+    if supervision is not None:
+        app.include_router(supervisor_router(desk=supervision, auth=auth))
     app.include_router(ws_router(desk=desk, hub=hub, sessions=sessions))
     app.include_router(pages_router(sessions=sessions))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

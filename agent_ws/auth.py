@@ -9,7 +9,7 @@ Passwords are never logged or kept; sessions live in ``SessionStore``.
 """
 
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Cookie, Depends, HTTPException, Response
@@ -42,17 +42,21 @@ class Auth:
     def __init__(self, sessions: SessionStore) -> None:
         self.sessions = sessions
 
-    def session(self, cc_session: SessionCookie = None) -> LoginSession:
+    # Both dependencies are ``async`` on purpose: FastAPI runs a plain ``def`` dependency
+    # in a worker thread, a thread hop per request for an in-memory dictionary look-up.
+    async def session(self, cc_session: SessionCookie = None) -> LoginSession:
         """The caller's live session; 401 without one."""
         session = self.sessions.get(cc_session)
         if session is None:
             raise HTTPException(401, "not logged in")
         return session
 
-    def require(self, *roles: str) -> Callable[[LoginSession], LoginSession]:
+    def require(self, *roles: str) -> Callable[[LoginSession], Awaitable[LoginSession]]:
         """A dependency admitting a live session whose role is one of ``roles``; else 403."""
 
-        def dependency(session: Annotated[LoginSession, Depends(self.session)]) -> LoginSession:
+        async def dependency(
+            session: Annotated[LoginSession, Depends(self.session)],
+        ) -> LoginSession:
             if session.user.role not in roles:
                 raise HTTPException(403, f"this needs the role {' or '.join(roles)}")
             return session

@@ -1,4 +1,4 @@
-"""The browser pages: ``/``, ``/login``, ``/agent`` and their static files.
+"""The browser pages: ``/``, ``/login``, ``/agent``, ``/supervisor`` and their static files.
 
 Owns which page a browser gets (a page that needs a login redirects to ``/login``) and
 the headers that keep the pages to their own origin. The pages are plain HTML, CSS and
@@ -40,15 +40,28 @@ def pages_router(*, sessions: SessionStore) -> APIRouter:
     def logged_in(request: Request) -> bool:
         return sessions.get(request.cookies.get(COOKIE)) is not None
 
+    def home(request: Request) -> str:
+        """Where a user lands: team leads on the wallboard, agents at their desk."""
+        session = sessions.get(request.cookies.get(COOKIE))
+        if session is None:
+            return "/login"
+        return "/supervisor" if session.user.role in {"supervisor", "admin"} else "/agent"
+
     @router.get("/")
     async def root(request: Request) -> Response:
-        return RedirectResponse("/agent" if logged_in(request) else "/login", status_code=303)
+        return RedirectResponse(home(request), status_code=303)
 
     @router.get("/login")
     async def login_page(request: Request) -> Response:
         if logged_in(request):
-            return RedirectResponse("/agent", status_code=303)
+            return RedirectResponse(home(request), status_code=303)
         return _page("login.html")
+
+    @router.get("/supervisor")
+    async def supervisor_page(request: Request) -> Response:
+        if not logged_in(request):
+            return RedirectResponse("/login", status_code=303)
+        return _page("supervisor.html")
 
     @router.get("/agent")
     async def agent_page(request: Request) -> Response:

@@ -16,8 +16,9 @@ PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 def metrics_router(render: Callable[[], bytes]) -> APIRouter:
     router = APIRouter()
 
+    # ``async``: rendering reads in-memory counters, not worth a worker-thread hop.
     @router.get("/metrics", include_in_schema=False)
-    def metrics() -> Response:
+    async def metrics() -> Response:
         return Response(render(), media_type=PROMETHEUS_TEXT)
 
     return router

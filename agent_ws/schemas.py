@@ -7,7 +7,7 @@ reason valid in one is valid in the other. Nothing here calls the desk.
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
 #: A not-ready reason code, e.g. ``Break``.
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -36,6 +36,19 @@ class NotReadyBody(_Strict):
 class WrapUpBody(_Strict):
     disposition: Disposition
     notes: Notes = ""
+
+
+class ForceStateBody(_Strict):
+    """A team lead puts an agent into a state; ``not_ready`` needs a reason."""
+
+    state: Literal["ready", "not_ready", "signed_out"]
+    reason: Reason | None = None
+
+    @model_validator(mode="after")
+    def _reason_for_not_ready(self) -> "ForceStateBody":
+        if self.state == "not_ready" and not self.reason:
+            raise ValueError("reason is required for not_ready")
+        return self
 
 
 class Command(_Strict):

@@ -26,6 +26,7 @@ from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
 from callcenter.desk import Desk
 from callcenter.event_log import EventLogWriter
+from callcenter.floor import FloorPublisher
 from callcenter.gateway import AcdGateway
 from callcenter.inbound import InboundRoute
 from callcenter.metrics import LiveMetrics
@@ -127,7 +128,8 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
     reactions = Reactions(
         engine=engine, gateway=gateway, registry=registry, hub=hub, desk=desk, clock=clock
     )
-    wire(bus, reactions, event_log.append)
+    floor = FloorPublisher(desk, hub, loop)
+    wire(bus, reactions, event_log.append, floor.changed)
     route = InboundRoute(
         flows=flows,
         engine=engine,
@@ -155,6 +157,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         clock=clock,
         secure_cookies=settings.secure_cookies,
         metrics=metrics.render,
+        supervision=desk,
     )
     server = _Server(
         uvicorn.Config(

@@ -12,13 +12,16 @@ from collections.abc import Callable
 from acd.engine import AcdEngine, UnknownAgent
 from acd.model import AgentStatus
 from acd.states import AgentState, IllegalTransition
-from agent_ws.desk import AgentView, DeskRefused
+from agent_ws.desk import AgentView, DeskRefused, view_to_json
+from agent_ws.supervision import ForcedState
 from callcenter.calls import CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
 from cti.ids import AgentId
 
 log = logging.getLogger(__name__)
+#: Every supervisor action, one line each: who, what, which agent, when (the log's time).
+audit = logging.getLogger("callcenter.audit")
 
 ChangeFn = Callable[[AgentId], None]
 
@@ -71,6 +74,47 @@ class Desk:
         self.pops.pop(agent_id, None)
         return self._view(self._status(agent_id))
 
+    # -- the team lead's side (agent_ws.supervision.SupervisorDesk) -------------------------
+    def floor(self) -> dict[str, object]:
+        now = self._clock.now()
+        agents = [self._view(a) for a in self._engine.agents()]
+        return {
+            "agents": [view_to_json(v) for v in sorted(agents, key=lambda v: v.display_name)],
+            "queues": [self._queue_line(name, now) for name in sorted(self._engine.queues)],
+            "at": now,
+        }
+
+    async def force_state(
+        self, agent_id: str, state: ForcedState, reason: str | None, by: str
+    ) -> AgentView:
+        status = self._status(agent_id)
+        before = status.state
+        try:
+            for change in forced_changes(before, state, reason or "Supervisor"):
+                change(self._engine, AgentId(agent_id))
+        except IllegalTransition as exc:
+            raise DeskRefused(f"{agent_id}: {exc}") from None
+        audit.info(
+            "%s forced %s from %s to %s",
+            by,
+            agent_id,
+            before.value,
+            status.state.value,
+            extra={"agent_id": agent_id, "supervisor": by, "reason": reason},
+        )
+        return self._view(status)
+
+    def _queue_line(self, name: str, now: float) -> dict[str, object]:
+        waiting = [c for c in self._engine.waiting() if c.request.queue == name]
+        ready = sum(1 for a in self._engine.agents() if a.state is AgentState.READY)
+        oldest = min((c.joined_at for c in waiting), default=now)
+        return {
+            "queue": name,
+            "waiting": len(waiting),
+            "longest_wait": round(now - oldest, 1),
+            "ready_agents": ready,
+        }
+
     def _apply(self, agent_id: str, change: ChangeFn) -> AgentView:
         status = self._status(agent_id)
         try:
@@ -102,3 +146,21 @@ class Desk:
             call=call_json,
             pop=self.pops.get(agent_id),
         )
+
+
+EngineChange = Callable[[AcdEngine, AgentId], None]
+
+
+def forced_changes(current: AgentState, target: ForcedState, reason: str) -> list[EngineChange]:
+    """The agent requests a team lead's force stands for, in order (empty: already there).
+
+    An agent on a call (reserved, on call) cannot be moved: the ACD refuses, which is
+    what a team lead must see rather than a dropped call.
+    """
+    signed_out = current is AgentState.SIGNED_OUT
+    if target == "signed_out":
+        return [] if signed_out else [lambda e, a: e.sign_out(a)]
+    steps: list[EngineChange] = [lambda e, a: e.sign_in(a)] if signed_out else []
+    if target == "ready":
+        return [*steps, lambda e, a: e.go_ready(a)]
+    return [*steps, lambda e, a: e.go_not_ready(a, reason)]

@@ -98,7 +98,12 @@ class Reactions:
         )
 
 
-def wire(bus: Bus, r: Reactions, log_event: Callable[[AcdEvent], None]) -> list[Callable[[], None]]:
+def wire(
+    bus: Bus,
+    r: Reactions,
+    log_event: Callable[[AcdEvent], None],
+    floor_changed: Callable[[AcdEvent], None],
+) -> list[Callable[[], None]]:
     """Subscribe every reaction; returns the unsubscribe callables."""
     return [
         bus.subscribe(HangupRequested, r.channel_hung_up),
@@ -110,4 +115,5 @@ def wire(bus: Bus, r: Reactions, log_event: Callable[[AcdEvent], None]) -> list[
         bus.subscribe(OfferFailed, r.offer_failed),
         bus.subscribe(AgentStateChanged, r.agent_state_changed),
         *(bus.subscribe(event_type, log_event) for event_type in ACD_EVENT_TYPES),
+        *(bus.subscribe(event_type, floor_changed) for event_type in ACD_EVENT_TYPES),
     ]

@@ -1,4 +1,4 @@
-// The login page: posts the form to /api/login and goes to /agent on success.
+// The login page: posts the form to /api/login and goes to the user's page on success.
 // The session itself is an HTTP-only cookie the server sets; nothing is stored here.
 "use strict";
 
@@ -29,7 +29,7 @@ async function logIn(event) {
       body: JSON.stringify({ username, password }),
     });
     if (response.ok) {
-      window.location.assign("/agent");
+      window.location.assign("/"); // the server sends each role to its page
       return;
     }
     const body = await response.json().catch(() => ({}));

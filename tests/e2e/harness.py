@@ -95,9 +95,21 @@ class AgentTab:
         return data
 
 
+def http_client(stack: Stack) -> httpx.AsyncClient:
+    """An HTTP client for virtual-time tests: one connection per request.
+
+    A keep-alive connection reused under looptime stalls until the next timer (uvicorn's
+    5 s keep-alive or the client's timeout) fires; fresh connections do not. Production
+    clients are unaffected: this is about the test loop's clock only.
+    """
+    return httpx.AsyncClient(
+        base_url=stack.base_url, limits=httpx.Limits(max_keepalive_connections=0)
+    )
+
+
 @asynccontextmanager
 async def agent_tab(stack: Stack, username: str, password: str = "demo") -> AsyncIterator[AgentTab]:
-    async with httpx.AsyncClient(base_url=stack.base_url) as http:
+    async with http_client(stack) as http:
         login = await http.post("/api/login", json={"username": username, "password": password})
         login.raise_for_status()
         token = login.json()["ws_token"]

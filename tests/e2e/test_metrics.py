@@ -3,10 +3,8 @@
 import asyncio
 from pathlib import Path
 
-import httpx
-
 from acd.events import CallQueued
-from tests.e2e.harness import DEADLINE, HOTLINE, ready_agent, running_stack
+from tests.e2e.harness import DEADLINE, HOTLINE, http_client, ready_agent, running_stack
 from tests.virtual_time import run_in_virtual_time
 
 
@@ -24,7 +22,7 @@ def test_metrics_show_a_waiting_call_then_the_agent_on_it(tmp_path: Path) -> Non
             async with asyncio.timeout(DEADLINE):
                 await queued.wait()
             await asyncio.sleep(30)  # virtual: the caller waits half a minute
-            async with httpx.AsyncClient(base_url=stack.base_url) as http:
+            async with http_client(stack) as http:
                 waiting = (await http.get("/metrics")).text
             assert sample(waiting, 'callcenter_queue_depth{queue="support"}') == 1
             assert sample(waiting, 'callcenter_queue_longest_wait_seconds{queue="support"}') >= 30
@@ -35,7 +33,7 @@ def test_metrics_show_a_waiting_call_then_the_agent_on_it(tmp_path: Path) -> Non
             stack.sim.add_phone("1001", hold_ringing=True)
             async with ready_agent(stack, "alice") as alice:
                 await alice.expect("pop")
-                async with httpx.AsyncClient(base_url=stack.base_url) as http:
+                async with http_client(stack) as http:
                     ringing = (await http.get("/metrics")).text
                 assert sample(ringing, 'callcenter_queue_depth{queue="support"}') == 1
                 assert sample(ringing, 'callcenter_agents{state="reserved"}') == 1

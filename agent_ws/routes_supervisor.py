@@ -1,0 +1,39 @@
+"""REST routes of the team lead's desk: the floor, and forcing an agent's state.
+
+Owns ``GET /api/supervisor/floor`` and ``POST /api/supervisor/agents/{agent_id}/state``
+for the roles ``supervisor`` and ``admin``. The live wallboard arrives over the WebSocket
+as ``floor`` messages; this route gives the first picture.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path
+
+from .auth import Auth
+from .desk import view_to_json
+from .schemas import ForceStateBody
+from .sessions import LoginSession
+from .supervision import SupervisorDesk
+
+AgentIdPath = Annotated[str, Path(min_length=1, max_length=150, pattern=r"^[A-Za-z0-9_.@-]+$")]
+
+
+def supervisor_router(*, desk: SupervisorDesk, auth: Auth) -> APIRouter:
+    router = APIRouter(prefix="/api/supervisor", tags=["supervisor"])
+    Lead = Annotated[LoginSession, Depends(auth.require("supervisor", "admin"))]
+
+    @router.get("/floor")
+    async def floor(session: Lead) -> dict[str, object]:
+        return desk.floor()
+
+    @router.post("/agents/{agent_id}/state")
+    async def force_state(
+        session: Lead, agent_id: AgentIdPath, body: ForceStateBody
+    ) -> dict[str, object]:
+        view = await desk.force_state(agent_id, body.state, body.reason, session.user.username)
+        answer = view_to_json(view)
+        if answer is None:
+            raise HTTPException(404, f"the ACD has no agent {agent_id}")
+        return answer
+
+    return router

@@ -1,0 +1,25 @@
+"""The seam between the edge and the team lead's side of the ACD.
+
+Owns ``SupervisorDesk``, the protocol the composition root implements: the floor at a
+glance (agents and queues) and forcing an agent's state. Like ``AgentDesk`` it decides
+nothing; refusals come back as ``DeskRefused``.
+"""
+
+from typing import Literal, Protocol
+
+from .desk import AgentView
+
+ForcedState = Literal["ready", "not_ready", "signed_out"]
+
+
+class SupervisorDesk(Protocol):
+    def floor(self) -> dict[str, object]:
+        """``{"agents": [agent view...], "queues": [{"queue", "waiting", "longest_wait",
+        "ready_agents"}], "at"}``: what the wallboard shows."""
+        ...
+
+    async def force_state(
+        self, agent_id: str, state: ForcedState, reason: str | None, by: str
+    ) -> AgentView:
+        """Put an agent in ``state`` on a team lead's behalf; audited with ``by``."""
+        ...

@@ -1,0 +1,91 @@
+"""The team lead's side: the floor at a glance, forced states, live wallboard messages."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.e2e.harness import HOTLINE, Stack, agent_tab, http_client, running_stack
+from tests.virtual_time import run_in_virtual_time
+
+
+@asynccontextmanager
+async def lead_client(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    async with http_client(stack) as http:
+        login = await http.post("/api/login", json={"username": "lead", "password": "demo"})
+        login.raise_for_status()
+        yield http
+
+
+def test_a_lead_sees_the_floor_forces_a_state_and_the_wallboard_follows(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with (
+            running_stack(tmp_path) as stack,
+            lead_client(stack) as http,
+            agent_tab(stack, "lead") as wallboard,
+        ):
+            if True:
+                floor = (await http.get("/api/supervisor/floor")).json()
+                states = {a["agent_id"]: a["state"] for a in floor["agents"]}
+                assert states == {"alice": "signed_out", "bob": "signed_out", "carol": "signed_out"}
+                assert {q["queue"] for q in floor["queues"]} == {"sales", "support"}
+
+                forced = await http.post(
+                    "/api/supervisor/agents/bob/state",
+                    json={"state": "not_ready", "reason": "Coaching"},
+                )
+                assert forced.status_code == 200
+                assert (forced.json()["state"], forced.json()["reason"]) == (
+                    "not_ready",
+                    "Coaching",
+                )
+                live = await wallboard.expect(
+                    "floor",
+                    lambda d: any(
+                        a["agent_id"] == "bob" and a["state"] == "not_ready" for a in d["agents"]
+                    ),
+                )
+                assert live["at"] > 0
+
+                await stack.sim.place_call("+12125550100", HOTLINE, digits=["2"])
+                queued = await wallboard.expect(
+                    "floor",
+                    lambda d: any(
+                        q["queue"] == "support" and q["waiting"] == 1 for q in d["queues"]
+                    ),
+                )
+                assert queued["queues"]
+
+    run_in_virtual_time(scenario())
+
+
+def test_forcing_an_agent_on_a_call_is_refused_and_agents_cannot_supervise(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_stack(tmp_path) as stack:
+            stack.sim.add_phone("1001", hold_ringing=True)
+            async with lead_client(stack) as http, agent_tab(stack, "alice") as alice:
+                await alice.command("sign_in")
+                await alice.command("ready")
+                await stack.sim.place_call("+12125550100", HOTLINE, digits=["2"])
+                await alice.expect("pop")
+                refused = await http.post(
+                    "/api/supervisor/agents/alice/state", json={"state": "signed_out"}
+                )
+                assert refused.status_code == 409
+                assert "alice" in refused.json()["error"]
+
+                missing_reason = await http.post(
+                    "/api/supervisor/agents/bob/state", json={"state": "not_ready"}
+                )
+                assert missing_reason.status_code == 422
+                unknown = await http.post(
+                    "/api/supervisor/agents/nobody/state", json={"state": "ready"}
+                )
+                assert unknown.status_code == 409
+
+                as_agent = await alice.http.get("/api/supervisor/floor")
+                assert as_agent.status_code == 403
+            stack.sim.phone("1001").release()
+
+    run_in_virtual_time(scenario())
