@@ -79,3 +79,22 @@ async def test_agent_sees_the_callers_record_while_the_phone_rings_and_wraps_up(
         [row] = await interactions(stack.db_url, call.uniqueid)
         assert row.agent_id == "alice" and row.outcome == "answered"
         assert row.disposition and row.notes == "corrected the tax id"
+
+
+async def test_team_lead_lands_on_the_wallboard_and_forces_an_agent_ready(
+    page: Page, tmp_path: Path
+) -> None:
+    async with running_stack(tmp_path, prompt_seconds=0.2) as stack:
+        await page.goto(stack.base_url + "/")
+        await page.fill("#username", "lead")
+        await page.fill("#password", "demo")
+        await page.click("#login-submit")
+        await expect(page).to_have_url(stack.base_url + "/supervisor")
+        bob = page.locator('#agents tr[data-agent="bob"]')
+        await expect(bob.locator("[data-state]")).to_have_attribute("data-state", "signed_out")
+        await bob.locator('button[data-force="ready"]').click()
+        await expect(bob.locator("[data-state]")).to_have_attribute("data-state", "ready")
+
+        await stack.sim.place_call("+12125550100", HOTLINE, digits=["1"])  # sales: nobody ready
+        sales = page.locator('#queues tr[data-queue="sales"] td.waiting')
+        await expect(sales).to_have_text("1", timeout=15_000)
