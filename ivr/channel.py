@@ -1,10 +1,12 @@
 """What the IVR needs from a caller's channel: the subset of a FastAGI session it uses.
 
-``cti.agi_server.AgiSession`` satisfies this structurally; tests use fakes with behaviour.
-Every method raises ``cti.errors.ChannelGone`` once the channel is dead.
+``cti.agi_server.AgiSession`` satisfies ``VoiceChannel`` structurally; tests use fakes
+with behaviour. Every method raises ``cti.errors.ChannelGone`` once the channel is dead.
+``DateSayingChannel`` is optional: a channel with ``say_date`` (AGI ``SAY DATE``) uses it,
+any other reads dates with the dialplan application ``SayUnixTime`` through ``EXEC``.
 """
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class VoiceChannel(Protocol):
@@ -23,3 +25,12 @@ class VoiceChannel(Protocol):
     async def get_variable(self, name: str) -> str | None: ...
 
     async def set_variable(self, name: str, value: str) -> None: ...
+
+    async def say_number(self, n: int, escape_digits: str = "") -> str | None: ...
+
+    async def say_digits(self, digits: str, escape_digits: str = "") -> str | None: ...
+
+
+@runtime_checkable
+class DateSayingChannel(Protocol):
+    async def say_date(self, epoch: int, escape_digits: str = "") -> str | None: ...

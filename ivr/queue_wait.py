@@ -5,12 +5,20 @@ about a second with ``WAIT FOR DIGIT`` (FastAGI is one command, one reply, so a 
 wait would delay acting on a reservation), then ``EXEC Dial`` to the agent's endpoint
 with a ring timeout. ``DIALSTATUS`` decides: answered ends the wait; anything else hands
 the result back and the caller keeps waiting with the original join time.
+
+Optional, both off by default: position/expected-wait announcements when the gateway also
+satisfies ``QueuePosition`` (rules in ``announce``), and a ``callback_key`` that, pressed
+during the music or an announcement, ends the wait with ``CallbackRequested``.
 """
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, overload, runtime_checkable
 
+from ivr.announce import Announced, due, sentence
 from ivr.channel import VoiceChannel
+from ivr.runner import utter
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,26 +38,127 @@ class QueueGateway(Protocol):
     def dial_result(self, call_id: str, target: DialTarget, status: str) -> None: ...
 
 
+@runtime_checkable
+class QueuePosition(Protocol):
+    """Optional extra of a ``QueueGateway``: (position from 1, expected wait in seconds)."""
+
+    def position(self, call_id: str) -> tuple[int, float] | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Connected:
     target: DialTarget
 
 
+@dataclass(frozen=True, slots=True)
+class CallbackRequested:
+    """The caller pressed the callback key; the shell keeps their place as a callback."""
+
+    call_id: str
+    position: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Announcing:
+    """How often to announce, and the loop-time clock to measure it (default: the loop's)."""
+
+    min_interval_s: float = 60.0
+    clock: Callable[[], float] | None = None
+    callback_prompt: str = "cc-press-1-callback"
+
+
+@overload
 async def wait_for_agent(
-    channel: VoiceChannel, gateway: QueueGateway, call_id: str, *, poll_ms: int = 1000
-) -> Connected:
+    channel: VoiceChannel,
+    gateway: QueueGateway,
+    call_id: str,
+    *,
+    poll_ms: int = 1000,
+    announcing: Announcing | None = None,
+    callback_key: None = None,
+) -> Connected: ...
+
+
+@overload
+async def wait_for_agent(
+    channel: VoiceChannel,
+    gateway: QueueGateway,
+    call_id: str,
+    *,
+    poll_ms: int = 1000,
+    announcing: Announcing | None = None,
+    callback_key: str,
+) -> Connected | CallbackRequested: ...
+
+
+async def wait_for_agent(
+    channel: VoiceChannel,
+    gateway: QueueGateway,
+    call_id: str,
+    *,
+    poll_ms: int = 1000,
+    announcing: Announcing | None = None,
+    callback_key: str | None = None,
+) -> Connected | CallbackRequested:
     """Hold the caller until an agent answers; ``ChannelGone`` ends the wait."""
+    hold = _Hold(channel, gateway, call_id, announcing, callback_key)
     await channel.set_music(True)
     while True:
         target = gateway.poll_offer(call_id)
         if target is None:
-            await channel.wait_for_digit(poll_ms)
+            pressed = await hold.announce() or await channel.wait_for_digit(poll_ms)
+            if callback_key is not None and pressed == callback_key:
+                await channel.set_music(False)
+                return CallbackRequested(call_id, hold.last.position if hold.last else None)
             continue
         status = await dial(channel, target)
         gateway.dial_result(call_id, target, status)
         if status == "ANSWER":
             return Connected(target)
         await channel.set_music(True)
+
+
+class _Hold:
+    """One caller's announcement state: the last thing they were told, and when."""
+
+    def __init__(
+        self,
+        channel: VoiceChannel,
+        gateway: QueueGateway,
+        call_id: str,
+        announcing: Announcing | None,
+        callback_key: str | None,
+    ) -> None:
+        self._channel = channel
+        self._source = gateway if isinstance(gateway, QueuePosition) else None
+        self._call_id = call_id
+        self._announcing = announcing
+        self._keys = callback_key or ""
+        self.last: Announced | None = None
+
+    async def announce(self) -> str | None:
+        """Play the announcement if one is due; the key pressed during it, if any."""
+        if self._announcing is None or self._source is None:
+            return None
+        clock = self._announcing.clock or asyncio.get_running_loop().time
+        news = due(
+            self.last,
+            clock(),
+            self._source.position(self._call_id),
+            self._announcing.min_interval_s,
+        )
+        if news is None:
+            return None
+        self.last = news
+        items = sentence(news) + ((self._announcing.callback_prompt,) if self._keys else ())
+        await self._channel.set_music(False)
+        pressed = None
+        for item in items:
+            pressed = await utter(self._channel, item, self._keys)
+            if pressed:
+                break
+        await self._channel.set_music(True)
+        return pressed
 
 
 async def dial(channel: VoiceChannel, target: DialTarget) -> str:

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cti.errors import ChannelGone
+from ivr.directory import Caller, RequestStatus
 
 
 @dataclass
@@ -59,3 +60,39 @@ class ScriptedChannel:
 
     async def set_variable(self, name: str, value: str) -> None:
         self._step(f"SET VARIABLE {name} {value}")
+
+    async def say_number(self, n: int, escape_digits: str = "") -> str | None:
+        self._step(f"SAY NUMBER {n} {escape_digits}".rstrip())
+        return None
+
+    async def say_digits(self, digits: str, escape_digits: str = "") -> str | None:
+        if not digits.isdigit():
+            raise ValueError(f"SAY DIGITS needs digits, got {digits!r}")
+        self._step(f"SAY DIGITS {digits} {escape_digits}".rstrip())
+        return None
+
+    async def say_date(self, epoch: int, escape_digits: str = "") -> str | None:
+        self._step(f"SAY DATE {epoch} {escape_digits}".rstrip())
+        return None
+
+
+@dataclass
+class Directory:
+    """A customer directory with behaviour: known accounts, requests and callers by ANI."""
+
+    accounts: set[str] = field(default_factory=set)
+    requests: dict[str, RequestStatus] = field(default_factory=dict)
+    callers: dict[str, Caller] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+
+    async def verify_account(self, digits: str) -> bool:
+        self.asked.append(f"account {digits}")
+        return digits in self.accounts
+
+    async def request_status(self, number: str) -> RequestStatus | None:
+        self.asked.append(f"request {number}")
+        return self.requests.get(number)
+
+    async def lookup(self, ani: str) -> Caller | None:
+        self.asked.append(f"lookup {ani}")
+        return self.callers.get(ani)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from cti.errors import ChannelGone
-from ivr.queue_wait import DialTarget, wait_for_agent
+from ivr.queue_wait import Announcing, CallbackRequested, Connected, DialTarget, wait_for_agent
 from tests.ivr.fakes import ScriptedChannel
 
 ALICE = DialTarget("alice", "PJSIP/1001", 20)
@@ -60,3 +60,105 @@ async def test_a_caller_who_hangs_up_while_waiting_ends_the_wait() -> None:
     channel = ScriptedChannel(hang_up_after=4)
     with pytest.raises(ChannelGone):
         await wait_for_agent(channel, Gateway(deque()), "c1")
+
+
+@dataclass
+class PositionGateway(Gateway):
+    """Also answers ``position``: a scripted reading per poll (the last one repeats)."""
+
+    readings: list[tuple[int, float] | None] = field(default_factory=list)
+
+    def position(self, call_id: str) -> tuple[int, float] | None:
+        index = min(self.polls - 1, len(self.readings) - 1)
+        return self.readings[index] if self.readings else None
+
+
+@dataclass
+class Ticks:
+    """A clock that moves ``step`` seconds each time it is read."""
+
+    step: float
+    now: float = 0.0
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def announcements(log: list[str]) -> list[str]:
+    return [line for line in log if line.startswith("SAY NUMBER")]
+
+
+async def test_position_and_expected_wait_are_announced_over_the_music() -> None:
+    channel = ScriptedChannel(dial_statuses=deque(["ANSWER"]))
+    gateway = PositionGateway(deque([(2, ALICE)]), readings=[(3, 150.0)])
+    announcing = Announcing(min_interval_s=60, clock=Ticks(1))
+    await wait_for_agent(channel, gateway, "c1", announcing=announcing)
+    assert channel.log[:9] == [
+        "SET MUSIC ON default",
+        "SET MUSIC OFF default",
+        "STREAM FILE cc-queue-position",
+        "SAY NUMBER 3",
+        "STREAM FILE cc-expected-wait",
+        "SAY NUMBER 3",
+        "STREAM FILE cc-minutes",
+        "SET MUSIC ON default",
+        "WAIT FOR DIGIT 1000",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("readings", "step", "said"),
+    [
+        ([(5, 300.0), (4, 240.0), (3, 180.0)], 60, ["5", "4", "3"]),
+        ([(5, 300.0), (4, 240.0), (3, 180.0)], 20, ["5", "3"]),  # only every 60 s
+        ([(5, 300.0), (5, 300.0), (6, 400.0)], 60, ["5"]),  # no news, worse news: silent
+        ([(5, 300.0), (5, 200.0), (5, 100.0)], 60, ["5", "5", "5"]),  # shorter wait is news
+        ([None, None, (2, 10.0)], 60, ["2"]),  # the ACD has no reading yet
+    ],
+)
+async def test_announcements_come_at_an_interval_and_only_with_better_news(
+    readings: list[tuple[int, float] | None], step: float, said: list[str]
+) -> None:
+    channel = ScriptedChannel(dial_statuses=deque(["ANSWER"]))
+    gateway = PositionGateway(deque([(5, ALICE)]), readings=readings)
+    announcing = Announcing(min_interval_s=60, clock=Ticks(step))
+    await wait_for_agent(channel, gateway, "c1", announcing=announcing)
+    positions = [line.split()[-1] for line in announcements(channel.log)[::2]]
+    assert positions == said
+
+
+async def test_a_gateway_without_positions_waits_silently() -> None:
+    channel = ScriptedChannel(dial_statuses=deque(["ANSWER"]))
+    await wait_for_agent(channel, Gateway(deque([(2, ALICE)])), "c1", announcing=Announcing())
+    assert announcements(channel.log) == []
+
+
+async def test_pressing_1_during_the_music_requests_a_callback() -> None:
+    channel = ScriptedChannel.pressing(["", "1"])
+    gateway = Gateway(deque([(9, ALICE)]))
+    result = await wait_for_agent(channel, gateway, "c1", callback_key="1")
+    assert result == CallbackRequested("c1", None)
+    assert channel.log[-1] == "SET MUSIC OFF default"
+    assert gateway.results == []
+
+
+async def test_pressing_1_during_an_announcement_requests_a_callback_with_the_position() -> None:
+    channel = ScriptedChannel()
+    gateway = PositionGateway(deque(), readings=[(4, 120.0)])
+
+    async def press_during(name: str, escape_digits: str = "") -> str | None:
+        channel.log.append(f"STREAM FILE {name} {escape_digits}")
+        return "1" if name == "cc-press-1-callback" else None
+
+    channel.stream_file = press_during  # type: ignore[method-assign]
+    announcing = Announcing(clock=Ticks(1))
+    result = await wait_for_agent(channel, gateway, "c1", announcing=announcing, callback_key="1")
+    assert result == CallbackRequested("c1", 4)
+    assert "STREAM FILE cc-queue-position 1" in channel.log
+
+
+async def test_other_keys_do_not_end_the_wait() -> None:
+    channel = ScriptedChannel.pressing(["5", "#"], dial_statuses=deque(["ANSWER"]))
+    result = await wait_for_agent(channel, Gateway(deque([(3, ALICE)])), "c1", callback_key="1")
+    assert result == Connected(ALICE)
