@@ -40,6 +40,8 @@ async def wait_key(
 ) -> str | None:
     """The digit the caller presses, "" if none by ``deadline``, None on hangup/Redirect."""
     ch, party = sess.ch, sess.ch.party
+    if party is None:
+        return await _wait_keypad(sess, accept, deadline)
 
     def ready() -> bool:
         digit = party.peek_digit() if party is not None else None
@@ -55,12 +57,50 @@ async def wait_key(
     return digit
 
 
+async def _wait_keypad(
+    sess: AgiSession, accept: Callable[[str], bool], deadline: float | None
+) -> str | None:
+    """wait_key for a channel without a scripted party: digits that arrived on the line
+    (``Channel.keypad``, already announced as DTMF events) are read as they come."""
+    ch = sess.ch
+
+    def ready() -> bool:
+        while ch.keypad and not accept(ch.keypad[0]):
+            ch.keypad.popleft()  # a digit that is not an escape digit is ignored
+        return ch.interrupted or bool(ch.keypad)
+
+    if not await wait_until(ch.wake, ready, deadline):
+        return ""
+    if ch.interrupted:
+        return None
+    return ch.keypad.popleft()
+
+
+async def _read_keypad(
+    sess: AgiSession, first_deadline: float, inter_digit: float, max_digits: int
+) -> AgiResult:
+    """GET DATA on a live keypad (ast_app_getdata): each digit within ``inter_digit`` of
+    the previous one, up to ``max_digits`` or ``#``."""
+    ch, digits, deadline = sess.ch, "", first_deadline
+    while len(digits) < max_digits:
+        if not await wait_until(ch.wake, lambda: ch.interrupted or bool(ch.keypad), deadline):
+            return ok(f"200 result={digits} (timeout)\n")
+        if ch.interrupted:
+            return ok("200 result=-1\n")
+        digit = ch.keypad.popleft()
+        if digit == "#":
+            break
+        digits += digit
+        deadline = sess.pbx.now() + inter_digit
+    return ok(f"200 result={digits}\n")
+
+
 async def stream_file(sess: AgiSession, argv: list[str]) -> AgiResult:
     if len(argv) not in (4, 5):
         return usage("stream file")
     escape = argv[3]
     stop_moh(sess.pbx, sess.ch)
-    start, length = sess.pbx.now(), sess.pbx.config.prompt_seconds
+    start, length = sess.pbx.now(), sess.pbx.config.prompt_length(argv[2])
     digit = await wait_key(sess, lambda d: d in escape, start + length)
     endpos = int(min(sess.pbx.now() - start, length) * SAMPLE_RATE)
     if digit is None:
@@ -91,7 +131,9 @@ async def get_data(sess: AgiSession, argv: list[str]) -> AgiResult:
     timeout = timeout_ms / 1000 if timeout_ms > 0 else DEFAULT_GET_DATA_TIMEOUT
     pbx, ch, party = sess.pbx, sess.ch, sess.ch.party
     stop_moh(pbx, ch)
-    deadline = pbx.now() + pbx.config.prompt_seconds + timeout
+    deadline = pbx.now() + pbx.config.prompt_length(argv[2]) + timeout
+    if party is None:
+        return await _read_keypad(sess, deadline, timeout, max(1, max_digits))
 
     def ready() -> bool:
         return ch.interrupted or (party is not None and party.has_input())

@@ -1,7 +1,7 @@
 """AMI actions other than Login, Challenge and Logoff.
 
 Owns: Ping, Events, Redirect, Hangup, Bridge, CoreShowChannels, Status, Getvar,
-Setvar and the ``ACTIONS`` table (Originate lives in originate.py). Replies carry the
+Setvar, PlayDTMF and the ``ACTIONS`` table (Originate lives in originate.py). Replies carry the
 ActionID and copy Asterisk 22's headers and order (fixtures b, e1): e.g. list
 actions answer ``EventList: start`` and end with a ``...Complete`` event holding
 ``ListItems``. Must not touch sockets; the session object sends.
@@ -9,16 +9,18 @@ actions answer ``EventList: start`` and end with a ``...Complete`` event holding
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from sim import events
+from sim import events, features
 from sim.ami_codec import Request, parse_mask
 from sim.bridge import Bridge
 from sim.channel import Channel, Location
 from sim.events import Frame
 from sim.originate import originate
+from sim.pbx import Pbx
 from sim.variables import read_variable
 
 if TYPE_CHECKING:
@@ -240,6 +242,39 @@ async def setvar(s: AmiSession, req: Request) -> None:
     s.pbx.set_var(ch, variable, value)
 
 
+async def play_dtmf(s: AmiSession, req: Request) -> None:
+    """PlayDTMF (apps/app_senddtmf.c manager_play_dtmf): a digit sent towards the far
+    end of ``Channel``. Sent into a Local ``;1`` it comes out of ``;2`` as received
+    DTMF (fixture a1: DTMFBegin/DTMFEnd ``Direction: Received`` on ``;2``, ~Duration
+    ms later), where the running application may read it."""
+    ch = s.pbx.find_channel(req.get("Channel"))
+    digit = req.get("Digit")[:1]
+    if ch is None:
+        await s.respond(req, "Error", ("Message", "Channel not found"))
+        return
+    if not digit:
+        await s.respond(req, "Error", ("Message", "No digit specified"))
+        return
+    duration = req.get("Duration").strip()
+    ms = int(duration) if duration.isdigit() else DTMF_DEFAULT_MS
+    await s.respond(req, "Success", ("Message", "DTMF successfully queued"))
+    if ch.local_peer is not None:
+        s.pbx.spawn(_receive_dtmf(s.pbx, ch.local_peer, digit, ms), f"dtmf-{ch.name}")
+
+
+DTMF_DEFAULT_MS = 100  # app_senddtmf's default duration (option_dtmfduration)
+
+
+async def _receive_dtmf(pbx: Pbx, ch: Channel, digit: str, ms: int) -> None:
+    await asyncio.sleep(ms / 1000)
+    if ch.gone:
+        return
+    pbx.emit(events.dtmf_begin(ch, digit))
+    pbx.emit(events.dtmf_end(ch, digit, ms))
+    ch.keypad.append(digit)
+    ch.wake.notify()
+
+
 async def originate_action(s: AmiSession, req: Request) -> None:
     await originate(s.pbx, req, s.respond)
 
@@ -255,4 +290,11 @@ ACTIONS: dict[str, Action] = {
     "getvar": getvar,
     "setvar": setvar,
     "originate": originate_action,
+    "playdtmf": play_dtmf,
+    "mixmonitor": features.mixmonitor_action,
+    "stopmixmonitor": features.stop_mixmonitor_action,
+    "bridgelist": features.bridge_list,
+    "bridgeinfo": features.bridge_info,
+    "blindtransfer": features.blind_transfer_action,
+    "atxfer": features.atxfer_action,
 }

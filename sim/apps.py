@@ -1,7 +1,8 @@
 """Dialplan applications the simulator knows, for the dialplan and for AGI ``EXEC``.
 
 Owns: the behaviour and events of ``NoOp Verbose Answer Set Hangup Wait Playback
-MusicOnHold MixMonitor StopMixMonitor Dial`` and the ``APPS`` registry. An application
+MusicOnHold Ringing Dial`` (MixMonitor, StopMixMonitor and ChanSpy are in features.py,
+AMD in amd.py) and the ``APPS`` registry. An application
 returns what Asterisk's returns: 0 to continue, -1 when the channel hung up or was
 redirected. Must not know whether it runs from the dialplan or from FastAGI.
 """
@@ -11,31 +12,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from sim import events
-from sim.asterisk import CAUSE_NORMAL_CLEARING, STATE_UP
-from sim.channel import Channel, wait_until
+from sim.amd import app_amd
+from sim.asterisk import CAUSE_NORMAL_CLEARING, STATE_RINGING, STATE_UP
+from sim.channel import Channel
 from sim.dial import dial_app
+from sim.features import app_chanspy, app_mixmonitor, app_stop_mixmonitor
+from sim.media import hold_for, start_moh, stop_moh
 from sim.pbx import Pbx
 
 App = Callable[[Pbx, Channel, str], Awaitable[int]]
-
-
-async def hold_for(pbx: Pbx, ch: Channel, seconds: float | None) -> bool:
-    """Let ``seconds`` of media play; False if a hangup or Redirect cut it short."""
-    deadline = None if seconds is None else pbx.now() + seconds
-    interrupted = await wait_until(ch.wake, lambda: ch.interrupted, deadline)
-    return not interrupted
-
-
-def start_moh(pbx: Pbx, ch: Channel, klass: str = "default") -> None:
-    if not ch.moh:
-        ch.moh = True
-        pbx.emit(events.moh_start(ch, klass or "default"))
-
-
-def stop_moh(pbx: Pbx, ch: Channel) -> None:
-    if ch.moh:
-        ch.moh = False
-        pbx.emit(events.moh_stop(ch))
+__all__ = ["APPS", "App", "find_app", "hold_for", "start_moh", "stop_moh"]
 
 
 async def app_noop(pbx: Pbx, ch: Channel, data: str) -> int:
@@ -66,6 +52,16 @@ async def app_set(pbx: Pbx, ch: Channel, data: str) -> int:
     return 0
 
 
+async def app_ringing(pbx: Pbx, ch: Channel, data: str) -> int:
+    """Ringing(): indicate ringing to the caller. On a Local ``;2`` the indication
+    crosses the pair, so it is ``;1`` that shows ``Newstate Ringing`` (fixture b)."""
+    if ch.hangup_requested:
+        return -1
+    if ch.local_peer is not None and ch.local_peer.state != STATE_UP:
+        pbx.set_state(ch.local_peer, STATE_RINGING)
+    return 0
+
+
 async def app_hangup(pbx: Pbx, ch: Channel, data: str) -> int:
     cause = int(data) if data.strip().isdigit() else CAUSE_NORMAL_CLEARING
     # pbx_builtin_hangup sets the cause, then ast_softhangup_nolock: no request event.
@@ -85,7 +81,7 @@ async def app_playback(pbx: Pbx, ch: Channel, data: str) -> int:
     if ch.interrupted:
         return -1
     stop_moh(pbx, ch)
-    played = await hold_for(pbx, ch, pbx.config.prompt_seconds)
+    played = await hold_for(pbx, ch, pbx.config.prompt_length(data.split(",")[0].strip()))
     pbx.set_var(ch, "PLAYBACKSTATUS", "SUCCESS" if played else "FAILED")
     return 0 if played else -1
 
@@ -102,7 +98,7 @@ async def app_music_on_hold(pbx: Pbx, ch: Channel, data: str) -> int:
 
 
 async def app_hold(pbx: Pbx, ch: Channel, data: str) -> int:
-    """ChanSpy / Echo stand-in: the channel stays up until hung up or redirected."""
+    """Echo stand-in: the channel stays up until hung up or redirected."""
     await hold_for(pbx, ch, None)
     return -1
 
@@ -110,9 +106,9 @@ async def app_hold(pbx: Pbx, ch: Channel, data: str) -> int:
 APPS: dict[str, App] = {
     "noop": app_noop,
     "verbose": app_noop,
-    "mixmonitor": app_noop,
-    "stopmixmonitor": app_noop,
-    "ringing": app_noop,
+    "mixmonitor": app_mixmonitor,
+    "stopmixmonitor": app_stop_mixmonitor,
+    "ringing": app_ringing,
     "progress": app_noop,
     "answer": app_answer,
     "set": app_set,
@@ -121,8 +117,9 @@ APPS: dict[str, App] = {
     "playback": app_playback,
     "musiconhold": app_music_on_hold,
     "dial": dial_app,
-    "chanspy": app_hold,
+    "chanspy": app_chanspy,
     "echo": app_hold,
+    "amd": app_amd,
 }
 
 

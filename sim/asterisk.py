@@ -37,6 +37,7 @@ CAUSE_NORMAL_CLEARING: Final = 16
 CAUSE_USER_BUSY: Final = 17
 CAUSE_NO_ANSWER: Final = 19
 CAUSE_SUBSCRIBER_ABSENT: Final = 20
+CAUSE_CONGESTION: Final = 34  # chan_pjsip: SIP 503 Service Unavailable
 
 # Texts copied from the causes[] table of main/channel.c; anything else is "Unknown".
 _CAUSE_TEXT: Final = {
@@ -77,6 +78,7 @@ REASON_HANGUP: Final = 1  # AST_CONTROL_HANGUP: the far end hung up / rejected
 REASON_RINGING: Final = 3  # AST_CONTROL_RINGING: it rang until the Timeout
 REASON_ANSWERED: Final = 4  # AST_CONTROL_ANSWER
 REASON_BUSY: Final = 5  # AST_CONTROL_BUSY
+REASON_CONGESTION: Final = 8  # AST_CONTROL_CONGESTION
 
 # DIALSTATUS values (app_dial.c).
 DIAL_ANSWER: Final = "ANSWER"
@@ -84,6 +86,7 @@ DIAL_BUSY: Final = "BUSY"
 DIAL_NOANSWER: Final = "NOANSWER"
 DIAL_CANCEL: Final = "CANCEL"
 DIAL_CHANUNAVAIL: Final = "CHANUNAVAIL"
+DIAL_CONGESTION: Final = "CONGESTION"
 
 
 def state_desc(state: int) -> str:

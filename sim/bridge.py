@@ -28,6 +28,7 @@ class Bridge:
         self.members: list[Channel] = []
         self.broken = False
         self.expected = expected
+        pbx.bridges[self.id] = self
         pbx.emit(events.bridge_create(self.id))
 
     def enter(self, ch: Channel) -> None:
@@ -54,7 +55,13 @@ class Bridge:
         self._pbx.emit(events.bridge_leave(self.id, len(self.members), ch))
 
     def destroy(self) -> None:
+        self._pbx.bridges.pop(self.id, None)
         self._pbx.emit(events.bridge_destroy(self.id))
+
+    def peer_of(self, ch: Channel) -> Channel | None:
+        """The other member of a two-party bridge."""
+        others = [other for other in self.members if other is not ch]
+        return others[0] if len(others) == 1 else None
 
     def break_up(self) -> None:
         """Someone left for good: wake the others so they leave too."""
@@ -72,7 +79,6 @@ class Bridge:
     def dispose_if_empty(self) -> None:
         if not self.members and self.expected <= 0:
             self.destroy()
-            self._pbx.bridges.pop(self.id, None)
 
 
 async def hold_in_bridge(pbx: Pbx, ch: Channel) -> None:

@@ -14,6 +14,7 @@ thing to wait on and no lost notifications.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -143,6 +144,14 @@ class Channel:
     moh: bool = False
     gone: bool = False
     party: Party | None = None
+    # The other half of a Local pair (chan_local's ;1 <-> ;2), None for other channels.
+    local_peer: Channel | None = None
+    # DTMF received from the line (AMI PlayDTMF towards a Local ;1 arrives on ;2) and
+    # not read yet by an application: the keypad of a channel without a scripted party.
+    keypad: deque[str] = field(default_factory=deque)
+    mixmonitor: str = ""  # the file MixMonitor records to, "" when not recording
+    machine: bool = False  # answered by an answering machine (what AMD() detects)
+    held: bool = False  # the phone behind the channel has put the call on hold
     on_gone: list[Callable[[Channel], None]] = field(default_factory=list)
 
     @property

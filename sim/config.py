@@ -19,7 +19,11 @@ class SimConfig:
     """Where to listen and connect, and the timings of the simulated world.
 
     ``hotlines`` maps a DNIS to the path of the FastAGI script the hotline's dialplan
-    runs (``AGI(agi://agi_host:agi_port/<path>,${DNIS},${ANI})``).
+    runs (``AGI(agi://agi_host:agi_port/<path>,${DNIS},${ANI})``). ``prompt_lengths``
+    gives the length in seconds of named prompts (``demo-congrats``); any other prompt
+    lasts ``prompt_seconds``. ``agent_ring``, ``agent_talk`` and ``supervisor_talk``
+    seed the globals ``AGENT_RING``, ``AGENT_TALK`` and ``SUPERVISOR_TALK`` that the
+    lab contexts ``agents`` and ``supervisors`` read (fixtures README).
     """
 
     ami_host: str = "127.0.0.1"
@@ -30,6 +34,14 @@ class SimConfig:
     agi_port: int = 4573
     hotlines: dict[str, str] = field(default_factory=_default_hotlines)
     prompt_seconds: float = 1.0
+    prompt_lengths: dict[str, float] = field(default_factory=dict)
     default_answer_after: float = 2.0
     default_talk_for: float = 10.0
     trunk_name: str = "trunk"
+    agent_ring: float = 2.0
+    agent_talk: float = 20.0
+    supervisor_talk: float = 30.0
+
+    def prompt_length(self, name: str) -> float:
+        """How long the prompt ``name`` plays (its first file when ``&``-joined)."""
+        return self.prompt_lengths.get(name.split("&")[0], self.prompt_seconds)

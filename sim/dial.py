@@ -11,6 +11,9 @@ Outcomes, with Asterisk's reasons:
   19 (no answer from user, user alerted). app_dial's hanguptree() sets no cause here,
   so a real callee's Hangup may carry the driver's cause instead: decide on DialEnd;
 * 486 Busy Here (busy phone, or already on a call) -> BUSY, cause 17, returns 0;
+* 503 Service Unavailable (a congested trunk or phone) -> CONGESTION, cause 34
+  (chan_pjsip maps 503 to AST_CAUSE_CONGESTION; app_dial's AST_CONTROL_CONGESTION),
+  returns 0;
 * an endpoint that cannot be reached -> CHANUNAVAIL, cause 20 (subscriber absent;
   ast_hangup_cause_to_dial_status maps it to CHANUNAVAIL), returns 0;
 * no such endpoint -> ast_request fails: no channel at all, CHANUNAVAIL, returns -1;
@@ -26,20 +29,25 @@ from typing import TYPE_CHECKING
 
 from sim import events
 from sim.asterisk import (
-    CAUSE_NO_ANSWER,
     CAUSE_NORMAL_CLEARING,
-    CAUSE_SUBSCRIBER_ABSENT,
-    CAUSE_USER_BUSY,
     DIAL_ANSWER,
-    DIAL_BUSY,
-    DIAL_CANCEL,
     DIAL_CHANUNAVAIL,
-    DIAL_NOANSWER,
     STATE_RINGING,
     STATE_UP,
 )
 from sim.bridge import Bridge
 from sim.channel import Channel
+from sim.dial_local import dial_local
+from sim.dial_outcomes import (
+    ABORTED,
+    ANSWERED,
+    BUSY,
+    CONGESTED,
+    GONE,
+    NOT_CONNECTED,
+    TIMEOUT,
+    UNAVAILABLE,
+)
 from sim.pbx import Pbx
 
 if TYPE_CHECKING:
@@ -59,21 +67,6 @@ _CLEARED_AT_START = (
     "PROGRESSTIME",
     "PROGRESSTIME_MS",
 )
-
-ANSWERED = "answered"
-BUSY = "busy"
-UNAVAILABLE = "unavailable"
-TIMEOUT = "timeout"
-ABORTED = "aborted"
-GONE = "gone"
-
-_NOT_CONNECTED = {
-    BUSY: (DIAL_BUSY, CAUSE_USER_BUSY, 0),
-    UNAVAILABLE: (DIAL_CHANUNAVAIL, CAUSE_SUBSCRIBER_ABSENT, 0),
-    TIMEOUT: (DIAL_NOANSWER, CAUSE_NO_ANSWER, 0),
-    ABORTED: (DIAL_CANCEL, CAUSE_NORMAL_CLEARING, -1),
-    GONE: (DIAL_NOANSWER, CAUSE_NORMAL_CLEARING, 0),
-}
 
 
 @dataclass(frozen=True)
@@ -119,6 +112,8 @@ async def ring_phone(
     """Offer ``peer`` to ``phone`` until it answers, fails, times out or is aborted."""
     if phone.unreachable:
         return UNAVAILABLE
+    if phone.congested:
+        return CONGESTED
     if not phone.accepts_offer():
         return BUSY
     pbx.set_state(peer, STATE_RINGING)
@@ -158,6 +153,8 @@ class DialRun:
             return -1
         for name in _CLEARED_AT_START:
             self.pbx.set_var(self.caller, name, "")
+        if self.args.tech.upper() == "LOCAL":
+            return await dial_local(self)
         pjsip = self.args.tech.upper() == "PJSIP"
         phone = self.pbx.find_endpoint(self.args.resource) if pjsip else None
         if phone is None:
@@ -172,7 +169,7 @@ class DialRun:
             return await self._connected(peer, phone)
         if self.caller.party is not None:
             self.caller.party.on_state(previous)
-        status, cause, result = _NOT_CONNECTED[outcome]
+        status, cause, result = NOT_CONNECTED[outcome]
         if outcome == GONE:
             cause = peer.hangup_cause or cause
         self.pbx.emit(events.dial_end(self.caller, peer, status))
@@ -204,20 +201,25 @@ class DialRun:
         self.pbx.set_var(self.caller, "RINGTIME", str(ring_ms // 1000))
         self.pbx.set_var(self.caller, "RINGTIME_MS", str(ring_ms))
         self.pbx.emit(events.dial_state(self.caller, self.peer, "RINGING"))
+        local = self.caller.local_peer
+        if local is not None and local.state != STATE_UP:
+            # The ringing indication crosses a Local pair: its ;1 shows Ringing too.
+            self.pbx.set_state(local, STATE_RINGING)
         if self.caller.party is not None:
             self.caller.party.on_state("ringing-agent")
 
-    async def _connected(self, peer: Channel, phone: SimPhone) -> int:
+    async def _connected(self, peer: Channel, phone: SimPhone | None) -> int:
         pbx, caller = self.pbx, self.caller
         pbx.set_state(peer, STATE_UP)
-        phone.start_talking(peer)
+        if phone is not None:
+            phone.start_talking(peer)
         answered_at = pbx.now()
         pbx.set_var(caller, "DIALSTATUS", DIAL_ANSWER)
         pbx.set_var(caller, "DIALEDPEERNAME", peer.name)
         pbx.set_var(caller, "DIALEDPEERNUMBER", self.args.resource)
         pbx.emit(events.dial_end(caller, peer, DIAL_ANSWER))
         if caller.party is not None:
-            caller.party.on_connected(phone.extension)
+            caller.party.on_connected(phone.extension if phone is not None else peer.name)
         pbx.set_state(caller, STATE_UP)  # ast_bridge_call answers an unanswered caller
         bridge = Bridge(pbx)
         peer.exten = ""  # app_dial clears the answered channel's exten (fixture b)
@@ -225,8 +227,7 @@ class DialRun:
         bridge.enter(peer)
         bridge.enter(caller)
         bridge.set_peers()
-        while not (caller.interrupted or peer.interrupted):
-            await caller.wake.wait(None)
+        peer = await self._stay_bridged(bridge, peer)
         agent_left = peer.hangup_requested and not caller.interrupted
         result = self._unbridge(bridge, peer)
         self._answered_times(answered_at)
@@ -234,6 +235,22 @@ class DialRun:
         if agent_left and caller.party is not None:
             caller.party.on_agent_left()
         return result
+
+    async def _stay_bridged(self, bridge: Bridge, peer: Channel) -> Channel:
+        """Wait until one side leaves; returns the peer at that moment.
+
+        An attended transfer (atxfer.py) takes ``peer`` out of the bridge to consult and
+        may bring a new channel in its place: the caller then talks to that one."""
+        caller = self.caller
+        while not caller.interrupted:
+            current = bridge.peer_of(caller)
+            if current is not None and current is not peer:
+                peer = current
+                continue
+            if peer.interrupted and (current is peer or peer.gone):
+                break
+            await caller.wake.wait(None)
+        return peer
 
     def _unbridge(self, bridge: Bridge, peer: Channel) -> int:
         """Both leave, the one that went first first; returns Dial's result."""
@@ -244,6 +261,10 @@ class DialRun:
             if ch is peer:
                 self._release(peer)
         bridge.destroy()
+        if peer.interrupted and not caller.interrupted and not caller.hangup_cause:
+            # The callee hung up first: the caller's channel ends with the callee's cause
+            # (fixture b: the caller's Hangup says 16 after the agent's Local leg hung up).
+            caller.hangup_cause = peer.hangup_cause
         # ast_bridge_call returns 0 when the caller left on an async goto, else -1.
         return 0 if (caller.async_goto is not None or caller.bridge_target) else -1
 

@@ -26,6 +26,26 @@ dialplan run (SoftHangupRequest 16, then Hangup). The dialplan, as extensions.co
     exten => _X.,1,Dial(PJSIP/${EXTEN}@trunk,60)
      same => n,Hangup()
 
+    [route]                          ; the lab's Redirect target (fixture b)
+    exten => _1XXX,1,NoOp(Routing ${CALLERID(num)} to agent ${EXTEN})
+     same => n,Dial(Local/${EXTEN}@agents,30,tT)
+     same => n,NoOp(DIALSTATUS=${DIALSTATUS})
+     same => n,Hangup()
+
+    [agents]                         ; the lab's simulated agent phones
+    exten => _1XXX,1,NoOp(Agent ${EXTEN} phone)
+     same => n,Ringing()
+     same => n,Wait(${AGENT_RING})
+     same => n,Answer()
+     same => n,Wait(${AGENT_TALK})
+     same => n,Hangup()
+
+    [supervisors]                    ; the lab's supervisor phones (fixture e1)
+    exten => _2XXX,1,NoOp(Supervisor ${EXTEN} phone)
+     same => n,Answer()
+     same => n,Wait(${SUPERVISOR_TALK})
+     same => n,Hangup()
+
     [<any other context>]            ; hold / waiting targets of a Redirect
     exten => _X.,1,MusicOnHold(default)
 
@@ -79,9 +99,51 @@ def _to_trunk(pbx: Pbx, ch: Channel) -> str:
     return f"PJSIP/{ch.exten}@{pbx.config.trunk_name},60"
 
 
+LAB_CONTEXTS = ("route", "agents", "supervisors")
+
+
+def _global(name: str) -> Callable[[Pbx, Channel], str]:
+    return lambda pbx, ch: pbx.globals.get(name, "")
+
+
+def _lab(context: str, exten: str) -> list[Step] | None:
+    """The lab contexts of tests/fixtures/asterisk/README.md, for 4-digit extensions."""
+    if len(exten) != 4 or not exten.isdigit():
+        return None
+    if context == "route" and exten[0] == "1":
+        return [
+            Step("NoOp", lambda pbx, ch: f"Routing {ch.caller_num} to agent {ch.exten}"),
+            Step("Dial", lambda pbx, ch: f"Local/{ch.exten}@agents,30,tT"),
+            Step("NoOp", lambda pbx, ch: f"DIALSTATUS={ch.variables.get('DIALSTATUS', '')}"),
+            Step("Hangup", _const("")),
+        ]
+    if context == "agents" and exten[0] == "1":
+        return [
+            Step("NoOp", lambda pbx, ch: f"Agent {ch.exten} phone"),
+            Step("Ringing", _const("")),
+            Step("Wait", _global("AGENT_RING")),
+            Step("Answer", _const("")),
+            Step("Wait", _global("AGENT_TALK")),
+            Step("Hangup", _const("")),
+        ]
+    if context == "supervisors" and exten[0] == "2":
+        return [
+            Step("NoOp", lambda pbx, ch: f"Supervisor {ch.exten} phone"),
+            Step("Answer", _const("")),
+            Step("Wait", _global("SUPERVISOR_TALK")),
+            Step("Hangup", _const("")),
+        ]
+    return None
+
+
 def lookup(pbx: Pbx, loc: Location) -> Step | None:
     """The step at ``loc``, or None when the extension has no such priority."""
-    if loc.context == "incoming":
+    if loc.context in LAB_CONTEXTS:
+        lab = _lab(loc.context, loc.exten)
+        if lab is None:
+            return None
+        steps = lab
+    elif loc.context == "incoming":
         script = pbx.config.hotlines.get(loc.exten)
         steps = _hotline(script) if script is not None else [Step("Hangup", _const("1"))]
     elif loc.context == "outbound" or (loc.context == "from-internal" and len(loc.exten) > 6):
@@ -93,7 +155,7 @@ def lookup(pbx: Pbx, loc: Location) -> Step | None:
     return steps[loc.priority - 1] if 1 <= loc.priority <= len(steps) else None
 
 
-KNOWN_CONTEXTS = ("incoming", "from-internal", "outbound", "cti-fallback")
+KNOWN_CONTEXTS = ("incoming", "from-internal", "outbound", "cti-fallback", *LAB_CONTEXTS)
 
 
 def exists(pbx: Pbx, loc: Location) -> bool:

@@ -9,7 +9,7 @@ then DialBegin (Dest ``;1``, DialString ``exten@context``). When ``;2`` answers,
 destroyed, a hangup with the same cause is queued on the other (HangupRequest), which
 is how a1 hangs up "the caller" with AMI Hangup on ``;1``. An extension that does not
 exist fails the call before LocalBridge, with Reason 0 (e1).
-Simplified: the pair never optimizes away and Local devices report no DeviceStateChange.
+Simplified: the pair never optimizes away.
 Must not know what ``;2``'s dialplan does.
 """
 
@@ -25,30 +25,39 @@ from sim.asterisk import (
     STATE_UP,
 )
 from sim.channel import Channel, Location, Wakeup, wait_until
-from sim.dialplan import exists
 from sim.originate_plan import Plan, report
 from sim.pbx import Pbx
 
 
-def _pair(pbx: Pbx, plan: Plan, exten: str, context: str) -> tuple[Channel, Channel]:
+def make_pair(
+    pbx: Pbx,
+    exten: str,
+    context: str,
+    *,
+    ids: tuple[str, str] = ("", ""),
+    linkedid: str = "",
+    wake: Wakeup | None = None,
+) -> tuple[Channel, Channel]:
+    """The ``;1`` (Down) and ``;2`` (Ring) halves, linked to each other; not announced."""
     base = f"Local/{exten}@{context}-{pbx.next_suffix('Local')}"
-    wake = Wakeup()
+    shared = wake or Wakeup()
     halves = []
-    for half, uid, state in ((1, plan.channel_id, 0), (2, plan.other_channel_id, STATE_RING)):
+    for half, uid, state in ((1, ids[0], 0), (2, ids[1], STATE_RING)):
         ch = Channel(
             name=f"{base};{half}",
             uniqueid=uid or pbx.next_uniqueid(),
             linkedid="",
             tech="Local",
             created_at=pbx.now(),
-            wake=wake,
+            wake=shared,
             state=state,
             context=context,
             exten=exten,
         )
         halves.append(ch)
     one, two = halves
-    one.linkedid = two.linkedid = one.uniqueid
+    one.linkedid = two.linkedid = linkedid or one.uniqueid
+    one.local_peer, two.local_peer = two, one
     return one, two
 
 
@@ -63,7 +72,9 @@ def _dress(pbx: Pbx, plan: Plan, ch: Channel) -> None:
         pbx.emit(events.new_connected_line(ch))
 
 
-def _link(pbx: Pbx, one: Channel, two: Channel) -> None:
+def link_pair(pbx: Pbx, one: Channel, two: Channel) -> None:
+    """When one half is destroyed, queue a hangup with its cause on the other."""
+
     def gone(ch: Channel) -> None:
         other = two if ch is one else one
         pbx.request_remote_hangup(other, ch.hangup_cause)
@@ -75,14 +86,16 @@ def _link(pbx: Pbx, one: Channel, two: Channel) -> None:
 async def dial_local(pbx: Pbx, plan: Plan, resource: str) -> Channel | None:
     """Set up the pair and wait for ``;2`` to answer; None after reporting a failure."""
     exten, _, context = resource.partition("@")
-    one, two = _pair(pbx, plan, exten, context or "default")
+    one, two = make_pair(
+        pbx, exten, context or "default", ids=(plan.channel_id, plan.other_channel_id)
+    )
     pbx.add_channel(one)
     pbx.add_channel(two)
     one.app, one.app_data = "AppDial2", "(Outgoing Line)"
     pbx.emit(events.newexten(one, one.app, one.app_data))
     _dress(pbx, plan, one)
     start = Location(two.context, exten, 1)
-    if not exists(pbx, start) or pbx.run_dialplan is None:
+    if not pbx.extension_exists(start) or pbx.run_dialplan is None:
         for ch in (two, one):
             pbx.finish(ch)
         report(pbx, plan, None, REASON_FAILED)
@@ -90,7 +103,7 @@ async def dial_local(pbx: Pbx, plan: Plan, resource: str) -> Channel | None:
     _dress(pbx, plan, two)
     pbx.emit(events.local_bridge(one, two, two.context, exten))
     pbx.emit(events.dial_begin(None, one, resource))
-    _link(pbx, one, two)
+    link_pair(pbx, one, two)
     pbx.run_dialplan(two, start)
     deadline = pbx.now() + plan.timeout
     await wait_until(one.wake, lambda: two.state == STATE_UP or two.gone or one.gone, deadline)

@@ -8,7 +8,8 @@ at ``Context``/``Exten``/``Priority`` once answered. ``Async: true`` answers
 ``Originate successfully queued`` at once; without it the response waits for the
 outcome (``Originate failed`` on failure) and no OriginateResponse is sent.
 Reasons (__ast_request_and_dial's last control frame): 0 the channel could not be
-requested, 1 hung up/unreachable, 3 rang until ``Timeout``, 4 answered, 5 busy.
+requested, 1 hung up/unreachable, 3 rang until ``Timeout``, 4 answered, 5 busy,
+8 congestion.
 Local channels are in local.py. Must not parse the request (originate_plan.py does).
 """
 
@@ -20,18 +21,21 @@ from sim import events
 from sim.ami_codec import Request
 from sim.apps import find_app
 from sim.asterisk import (
+    CAUSE_CONGESTION,
     CAUSE_NO_ANSWER,
     CAUSE_SUBSCRIBER_ABSENT,
     CAUSE_USER_BUSY,
     REASON_ANSWERED,
     REASON_BUSY,
+    REASON_CONGESTION,
     REASON_FAILED,
     REASON_HANGUP,
     REASON_RINGING,
     STATE_UP,
 )
 from sim.channel import Channel
-from sim.dial import ANSWERED, BUSY, TIMEOUT, UNAVAILABLE, ring_phone
+from sim.dial import ring_phone
+from sim.dial_outcomes import ANSWERED, BUSY, CONGESTED, TIMEOUT, UNAVAILABLE
 from sim.local import dial_local
 from sim.originate_plan import Plan, parse_plan, report
 from sim.pbx import Pbx
@@ -42,6 +46,7 @@ _FAILED = {
     BUSY: ("BUSY", CAUSE_USER_BUSY, REASON_BUSY),
     UNAVAILABLE: ("CHANUNAVAIL", CAUSE_SUBSCRIBER_ABSENT, REASON_HANGUP),
     TIMEOUT: ("NOANSWER", CAUSE_NO_ANSWER, REASON_RINGING),
+    CONGESTED: ("CONGESTION", CAUSE_CONGESTION, REASON_CONGESTION),
 }
 
 

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sim import events
 from sim.asterisk import (
+    DEVICE_INUSE,
+    DEVICE_NOT_INUSE,
     DEVICE_UNAVAILABLE,
     SOFTHANGUP_APPUNLOAD,
     device_state,
@@ -56,7 +58,14 @@ class Pbx:
         # Starts a dialplan run for a channel (at a Location, or at its pending Redirect
         # target when None); plugged in by the Simulator so dial.py needs no dialplan.
         self.run_dialplan: Callable[[Channel, Location | None], None] | None = None
-        self.globals: dict[str, str] = {}
+        # Plugged in by the Simulator (dialplan.exists), so Local devices can report
+        # INVALID for an extension that does not exist without pbx knowing the dialplan.
+        self.extension_exists: Callable[[Location], bool] = lambda loc: True
+        self.globals: dict[str, str] = {
+            "AGENT_RING": f"{config.agent_ring:g}",
+            "AGENT_TALK": f"{config.agent_talk:g}",
+            "SUPERVISOR_TALK": f"{config.supervisor_talk:g}",
+        }
         self.bridges: dict[str, Bridge] = {}
         self.errors: list[BaseException] = []
         self._sinks: set[EventSink] = set()
@@ -171,6 +180,7 @@ class Pbx:
         ch.state = state
         self.emit(events.newstate(ch))
         self.update_device(ch.device)
+        self.local_device_changed(ch)
         ch.wake.notify()
 
     def set_var(self, ch: Channel, name: str, value: str) -> None:
@@ -217,6 +227,7 @@ class Pbx:
         self.emit(events.hangup(ch))
         self.channels.pop(ch.name, None)
         self.update_device(ch.device)
+        self.local_device_changed(ch)
         pending = self.bridges.get(ch.bridge_target)
         if pending is not None:
             ch.bridge_target = ""
@@ -246,6 +257,26 @@ class Pbx:
         if self._devices.get(device) != state:
             self._devices[device] = state
             self.emit(events.device_state_change(device, state))
+
+    def local_device_changed(self, ch: Channel) -> None:
+        """DeviceStateChange of ``Local/<exten>@<context>`` on every state change or hangup.
+
+        core_local.c's local_devicestate: INVALID when the extension does not exist,
+        else INUSE while a pair for it is whole. Local devices are not cachable
+        (AST_DEVSTATE_NOT_CACHABLE), so each change is published even when the state
+        is the same (fixtures a1, b, e1: two INUSE at answer, two at hang-up).
+        """
+        if ch.tech != "Local" or ch.local_peer is None:
+            return
+        device = ch.name.rsplit("-", 1)[0]
+        exten, _, context = device.removeprefix("Local/").partition("@")
+        if not self.extension_exists(Location(context, exten, 1)):
+            state = "INVALID"
+        elif not (ch.gone or ch.local_peer.gone):
+            state = DEVICE_INUSE
+        else:
+            state = DEVICE_NOT_INUSE
+        self.emit(events.device_state_change(device, state))
 
     def device_state_of(self, device: str) -> str | None:
         return self._devices.get(device)

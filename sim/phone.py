@@ -5,13 +5,15 @@ Owns: how a phone reacts to an offered call (ring, answer after ``answer_after``
 or on ``release()``, reject when busy or unreachable) and how long the agent talks
 before hanging up, plus the counters tests read. The channel events of an offer are
 produced by dial.py and originate.py; the phone only decides and reports.
-Must not emit AMI events itself except through ``Pbx`` hangup requests.
+Must not emit AMI events itself except through ``Pbx`` hangup requests and the
+hold/unhold of features.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 
+from sim import features
 from sim.asterisk import CAUSE_NORMAL_CLEARING
 from sim.channel import Channel, Wakeup, wait_until
 from sim.pbx import Pbx
@@ -30,6 +32,8 @@ class SimPhone:
         hold_ringing: bool = False,
         busy: bool = False,
         unreachable: bool = False,
+        congested: bool = False,
+        machine: bool = False,
         endpoint: str = "",
     ) -> None:
         self._pbx = pbx
@@ -39,6 +43,8 @@ class SimPhone:
         self.talk_for = talk_for
         self.hold_ringing = hold_ringing
         self.busy = busy
+        self.congested = congested  # answers 503: DIALSTATUS CONGESTION, cause 34
+        self.machine = machine  # an answering machine picks up (AMD says MACHINE)
         self.ringing = False
         self.in_call = False
         self.rings = 0
@@ -48,7 +54,9 @@ class SimPhone:
         self._release_requested = False
         self._reject_requested = False
         self._changed = Wakeup()
-        pbx.set_device_unavailable(self.device, unreachable)
+        if self.endpoint == extension:
+            # An agent's endpoint; a customer shares the trunk's, which stays available.
+            pbx.set_device_unavailable(self.device, unreachable)
 
     @property
     def device(self) -> str:
@@ -61,7 +69,8 @@ class SimPhone:
     @unreachable.setter
     def unreachable(self, value: bool) -> None:
         self._unreachable = value
-        self._pbx.set_device_unavailable(self.device, value)
+        if self.endpoint == self.extension:
+            self._pbx.set_device_unavailable(self.device, value)
 
     # -- what tests and the agent do ----------------------------------------------------
     def release(self) -> None:
@@ -86,6 +95,17 @@ class SimPhone:
         elif self.ringing:
             self._reject_requested = True
             self._poke()
+
+    def hold(self) -> bool:
+        """Put the current call on hold from the phone (a sendonly re-INVITE): ``Hold``
+        on the phone's channel, music for the other party. False when not in a call."""
+        ch = self._channel
+        return self.in_call and ch is not None and features.hold(self._pbx, ch)
+
+    def unhold(self) -> bool:
+        """Take the call off hold: ``Unhold``, and the other party's music stops."""
+        ch = self._channel
+        return self.in_call and ch is not None and features.unhold(self._pbx, ch)
 
     # -- what the offer code asks -------------------------------------------------------
     def accepts_offer(self) -> bool:
@@ -120,6 +140,7 @@ class SimPhone:
         self.ringing = False
         self.in_call = True
         self.answered += 1
+        ch.machine = self.machine
         self._poke()
         self._pbx.spawn(self._talk(ch, self._pbx.now() + self.talk_for), f"talk-{ch.name}")
 

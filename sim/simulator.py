@@ -1,22 +1,36 @@
 """The public face of the PBX simulator.
 
-Owns: ``Simulator`` (start/close, agents' phones, placing inbound calls, the list of
-calls) and the wiring of pbx, dialplan, AMI server and phones. Must not implement
-protocol or call behaviour itself.
+Owns: ``Simulator`` (start/close, agents' phones, the behaviour of customers' numbers,
+placing inbound calls, the list of calls) and the wiring of pbx, dialplan, AMI server
+and phones. Must not implement protocol or call behaviour itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sim.ami_server import AmiServer
 from sim.asterisk import STATE_RING
 from sim.caller import REJECTED, SimCall
 from sim.channel import Location
 from sim.config import SimConfig
-from sim.dialplan import start_dialplan
+from sim.dialplan import exists, start_dialplan
 from sim.pbx import Pbx
 from sim.phone import SimPhone
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """A number on the far side of the trunk; see ``Simulator.add_customer``."""
+
+    answers: bool = True
+    machine: bool = False
+    busy: bool = False
+    congested: bool = False
+    unreachable: bool = False
+    answer_after: float | None = None
+    talk_for: float | None = None
 
 
 class Simulator:
@@ -26,8 +40,10 @@ class Simulator:
         self.config = config
         self.calls: list[SimCall] = []
         self.ami_port = 0
+        self._customers: dict[str, Customer] = {}
         self._pbx = Pbx(config)
         self._pbx.run_dialplan = lambda ch, start: start_dialplan(self._pbx, ch, start)
+        self._pbx.extension_exists = lambda loc: exists(self._pbx, loc)
         self._pbx.customer = self._customer
         self._server = AmiServer(self._pbx)
 
@@ -57,6 +73,7 @@ class Simulator:
         hold_ringing: bool = False,
         busy: bool = False,
         unreachable: bool = False,
+        congested: bool = False,
     ) -> SimPhone:
         """Register the softphone ``PJSIP/<extension>`` of an agent."""
         phone = SimPhone(
@@ -67,6 +84,7 @@ class Simulator:
             hold_ringing=hold_ringing,
             busy=busy,
             unreachable=unreachable,
+            congested=congested,
         )
         self._pbx.phones[extension] = phone
         return phone
@@ -74,13 +92,56 @@ class Simulator:
     def phone(self, extension: str) -> SimPhone:
         return self._pbx.phones[extension]
 
+    def add_customer(
+        self,
+        number: str,
+        *,
+        answers: bool = True,
+        machine: bool = False,
+        busy: bool = False,
+        congested: bool = False,
+        unreachable: bool = False,
+        answer_after: float | None = None,
+        talk_for: float | None = None,
+    ) -> None:
+        """How the number ``number`` behaves when called through the trunk
+        (``PJSIP/<number>@<trunk>``, Originate or Dial). Unlisted numbers answer after
+        ``default_answer_after`` and talk for ``default_talk_for``.
+
+        ``answers=False`` rings until the caller's timeout (NOANSWER, cause 19);
+        ``busy`` answers 486 (BUSY, 17); ``congested`` 503 (CONGESTION, 34);
+        ``unreachable`` cannot be reached (CHANUNAVAIL, 20); ``machine`` is answered
+        by an answering machine, which the ``AMD`` application reports as MACHINE.
+        """
+        self._customers[number] = Customer(
+            answers=answers,
+            machine=machine,
+            busy=busy,
+            congested=congested,
+            unreachable=unreachable,
+            answer_after=answer_after,
+            talk_for=talk_for,
+        )
+
     def _customer(self, number: str) -> SimPhone:
-        """A person reached through the trunk: answers and talks with the default timings."""
+        """A person reached through the trunk, as ``add_customer`` described them."""
+        profile = self._customers.get(number, Customer())
+        answer_after = (
+            profile.answer_after
+            if profile.answer_after is not None
+            else self.config.default_answer_after
+        )
         return SimPhone(
             self._pbx,
             number,
-            answer_after=self.config.default_answer_after,
-            talk_for=self.config.default_talk_for,
+            answer_after=answer_after if profile.answers else None,
+            talk_for=profile.talk_for
+            if profile.talk_for is not None
+            else self.config.default_talk_for,
+            busy=profile.busy,
+            congested=profile.congested,
+            unreachable=profile.unreachable,
+            machine=profile.machine,
             endpoint=self.config.trunk_name,
         )
 
