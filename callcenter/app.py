@@ -8,7 +8,7 @@ what ``callcenter serve``, the demo and the end-to-end tests use.
 import asyncio
 import logging
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +37,8 @@ from crm_core.agents import list_agents
 from crm_core.db import make_engine, make_sessionmaker
 from cti.agi_server import AgiServer
 from cti.ids import AgentId, QueueName
-from ivr.flow import Flow, QueueNode, load_flow
+from ivr.flow import Flow, QueueNode
+from ivr.library import FlowLibrary, ReloadReport
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class RunningApp:
     pbx: PbxLink
     event_log: EventLogWriter
     agi: AgiServer
+    flows: FlowLibrary
     sessions: async_sessionmaker[AsyncSession]
     http_port: int
     agi_port: int
@@ -80,12 +82,25 @@ def bind_http(host: str, port: int) -> socket.socket:
     return sock
 
 
-def load_flows(flows_dir: Path) -> dict[str, Flow]:
-    flows = [load_flow(path) for path in sorted(flows_dir.glob("*.yaml"))]
-    return {flow.hotline: flow for flow in flows}
+def load_flows(flows_dir: Path) -> FlowLibrary:
+    """Every hotline's flow; a bad file stops the start (there is no running version yet)."""
+    return FlowLibrary.open(flows_dir)
 
 
-def queues_of(flows: dict[str, Flow], wrap_up_seconds: float) -> list[QueueConfig]:
+def reload_flows(flows: FlowLibrary, engine: AcdEngine) -> ReloadReport:
+    """Reload the flow files; a refused file keeps its running version, calls keep theirs."""
+    report = flows.reload()
+    for path, error in report.refused.items():
+        log.error("flow %s refused, the running version stays in service: %s", path, error)
+    for hotline in (*report.added, *report.changed):
+        unknown = {q.name for q in queues_of({hotline: flows[hotline]}, 0)} - set(engine.queues)
+        if unknown:
+            log.error("flow for %s routes to queues the ACD does not have: %s", hotline, unknown)
+    log.info("flows reloaded: %s", report)
+    return report
+
+
+def queues_of(flows: Mapping[str, Flow], wrap_up_seconds: float) -> list[QueueConfig]:
     """One queue per queue node; a queue answers with the skill of the same name."""
     names = sorted(
         {n.queue for f in flows.values() for n in f.nodes.values() if isinstance(n, QueueNode)}
@@ -195,6 +210,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
                 pbx,
                 event_log,
                 agi,
+                flows,
                 sessions,
                 http_port,
                 agi.port,

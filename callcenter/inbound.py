@@ -12,7 +12,7 @@ import logging
 from collections.abc import Mapping
 from typing import Protocol
 
-from acd.engine import AcdEngine
+from acd.engine import AcdEngine, UnknownQueue
 from acd.model import CallRequest
 from callcenter.calls import ActiveCall, CallRegistry
 from callcenter.clock import LoopClock
@@ -94,7 +94,14 @@ class InboundRoute:
             if outcome.queue is None:
                 call.outcome = "self_served"
                 return
-            self._enqueue(call, outcome, facts)
+            try:
+                self._enqueue(call, outcome, facts)
+            except UnknownQueue:
+                # A flow names a queue the ACD does not have (a reload ahead of the queue
+                # table): say so loudly and record the call; never drop it silently.
+                log.error("call %s: flow routes to unknown queue %r", call.call_id, call.queue)
+                call.outcome = "failed"
+                return
             connected = await wait_for_agent(
                 session, self._gateway, call.call_id, poll_ms=self._poll_ms
             )
