@@ -6,19 +6,29 @@ import yaml
 
 from callcenter.app import load_flows
 from callcenter.settings import PACKAGE_DIR
-from ivr.flow import HangupNode, MenuNode, PlayNode
 
-CATALOG = Path(__file__).resolve().parents[2] / "prompts" / "catalog.yaml"
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG = ROOT / "prompts" / "catalog.yaml"
+FLOW_DIRS = (PACKAGE_DIR / "flows", ROOT / "ivr" / "examples")
+
+
+def prompt_names(value: object) -> set[str]:
+    """Every ``cc-…`` string anywhere in a node: prompts live in several node fields."""
+    if isinstance(value, str):
+        return {value} if value.startswith("cc-") else set()
+    if isinstance(value, dict):
+        return set().union(*(prompt_names(v) for v in value.values()), set())
+    if isinstance(value, list | tuple):
+        return set().union(*(prompt_names(v) for v in value), set())
+    return set()
 
 
 def prompts_of_shipped_flows() -> set[str]:
     names: set[str] = set()
-    for flow in load_flows(PACKAGE_DIR / "flows").values():
-        for node in flow.nodes.values():
-            if isinstance(node, PlayNode | HangupNode):
-                names.update(node.prompts)
-            elif isinstance(node, MenuNode):
-                names.update({node.prompt, node.invalid_prompt, node.timeout_prompt})
+    for flows_dir in FLOW_DIRS:
+        assert load_flows(flows_dir)  # every shipped flow loads
+        for path in flows_dir.glob("*.yaml"):
+            names |= prompt_names(yaml.safe_load(path.read_text(encoding="utf-8"))["nodes"])
     return names
 
 
