@@ -1,14 +1,18 @@
 """AMI actions the product sends, as typed commands.
 
 Owns: frozen dataclasses for each action and ``to_action``, which turns one
-into the AMI action name and its ordered fields. Checks what a person could get
-wrong (Originate needs either an application or a dialplan target) and refuses
-it with ``ValueError`` before anything reaches Asterisk. Must not send
+into the AMI action name and its ordered fields: the single place that maps
+commands to AMI fields (``cti.telephony`` only sends what this builds). Also
+``spy``, the Originate of a supervisor's phone into ``ChanSpy``. Checks what a
+person could get wrong (Originate needs either an application or a dialplan
+target; a spy mode or channel name that ChanSpy cannot take) and refuses it with
+``ValueError`` before anything reaches Asterisk. Must not send
 anything: ``AmiClient.action`` does.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from cti.ids import ChannelName
 
@@ -81,7 +85,89 @@ class CoreShowChannels:
     """List live channels (an ``EventList``): the basis of a resync."""
 
 
-AmiCommand = Originate | Redirect | Hangup | Setvar | Getvar | CoreShowChannels
+@dataclass(frozen=True, slots=True)
+class BlindTransfer:
+    """Send every channel bridged to ``channel`` to context/exten (AMI ``BlindTransfer``)."""
+
+    channel: ChannelName
+    context: str
+    exten: str
+
+
+@dataclass(frozen=True, slots=True)
+class Atxfer:
+    """Start an attended transfer from ``channel`` (the transferer) to ``exten``."""
+
+    channel: ChannelName
+    exten: str
+    context: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MixMonitor:
+    """Record a channel's both directions into ``file`` (format from the extension)."""
+
+    channel: ChannelName
+    file: str
+    options: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StopMixMonitor:
+    channel: ChannelName
+
+
+@dataclass(frozen=True, slots=True)
+class Bridge:
+    """Bridge two live channels together (AMI ``Bridge``)."""
+
+    channel1: ChannelName
+    channel2: ChannelName
+    #: Courtesy tone to ``channel2`` (Asterisk 22 ``Tone: no|Channel1|Channel2|Both``).
+    tone: bool = False
+
+
+SpyMode = Literal["listen", "whisper", "barge"]
+#: ChanSpy options: ``q`` no beep/announcement; ``w`` whisper to the spied-on channel;
+#: ``B`` barge: talk to both parties (app_chanspy, Asterisk 22).
+SPY_OPTIONS: Mapping[str, str] = {"listen": "q", "whisper": "qw", "barge": "qB"}
+
+
+def spy(
+    supervisor_endpoint: str,
+    agent_channel: ChannelName,
+    mode: SpyMode,
+    *,
+    caller_id: str | None = None,
+    timeout_ms: int = 30000,
+) -> Originate:
+    """Ring the supervisor's phone; when answered it runs ``ChanSpy`` on the agent's channel."""
+    if mode not in SPY_OPTIONS:
+        raise ValueError(f"unknown spy mode {mode!r}")
+    if "," in agent_channel or not agent_channel:
+        raise ValueError(f"not a channel name: {agent_channel!r}")
+    return Originate(
+        supervisor_endpoint,
+        application="ChanSpy",
+        data=f"{agent_channel},{SPY_OPTIONS[mode]}",
+        caller_id=caller_id,
+        timeout_ms=timeout_ms,
+    )
+
+
+AmiCommand = (
+    Originate
+    | Redirect
+    | Hangup
+    | Setvar
+    | Getvar
+    | CoreShowChannels
+    | BlindTransfer
+    | Atxfer
+    | MixMonitor
+    | StopMixMonitor
+    | Bridge
+)
 
 
 def _optional(pairs: AmiFields, key: str, value: str | int | None) -> None:
@@ -123,6 +209,19 @@ def _redirect(cmd: Redirect) -> AmiFields:
     return pairs
 
 
+def _atxfer(cmd: Atxfer) -> AmiFields:
+    pairs: AmiFields = [("Channel", cmd.channel), ("Exten", cmd.exten)]
+    _optional(pairs, "Context", cmd.context)
+    return pairs
+
+
+def _mixmonitor(cmd: MixMonitor) -> AmiFields:
+    pairs: AmiFields = [("Channel", cmd.channel), ("File", cmd.file)]
+    if cmd.options:
+        pairs.append(("options", cmd.options))  # spelled lower-case in Asterisk 22's docs
+    return pairs
+
+
 def to_action(cmd: AmiCommand) -> tuple[str, AmiFields]:
     """The AMI action name and ordered fields for a command (ActionID is the client's job)."""
     match cmd:
@@ -144,4 +243,18 @@ def to_action(cmd: AmiCommand) -> tuple[str, AmiFields]:
             return "Getvar", [*pairs, ("Variable", variable)]
         case CoreShowChannels():
             return "CoreShowChannels", []
+        case BlindTransfer(channel=channel, context=context, exten=exten):
+            return "BlindTransfer", [("Channel", channel), ("Context", context), ("Exten", exten)]
+        case Atxfer():
+            return "Atxfer", _atxfer(cmd)
+        case MixMonitor():
+            return "MixMonitor", _mixmonitor(cmd)
+        case StopMixMonitor(channel=channel):
+            return "StopMixMonitor", [("Channel", channel)]
+        case Bridge(channel1=one, channel2=two, tone=tone):
+            return "Bridge", [
+                ("Channel1", one),
+                ("Channel2", two),
+                ("Tone", "Channel2" if tone else "no"),
+            ]
     raise TypeError(f"not an AMI command: {cmd!r}")

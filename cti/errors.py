@@ -46,3 +46,38 @@ class LinkDown(PbxError):
 
 class AuthenticationFailed(PbxError):
     """Asterisk rejected the AMI login."""
+
+
+#: ``OriginateResponse`` ``Reason``: the last control frame Asterisk saw while dialing
+#: (``__ast_request_and_dial`` in main/channel.c, Asterisk 22; 4 = answered is success).
+ORIGINATE_REASONS = {
+    0: "failed: no such channel or extension",
+    1: "hung up or unreachable",
+    3: "rang without answer",
+    5: "busy",
+    8: "congestion",
+}
+
+
+class OriginateFailed(PbxError):
+    """An asynchronous ``Originate`` ended with ``OriginateResponse: Failure``."""
+
+    def __init__(self, reason_code: int, channel: str) -> None:
+        self.reason_code = reason_code
+        self.reason = ORIGINATE_REASONS.get(reason_code, f"unknown reason {reason_code}")
+        self.channel = channel
+        super().__init__(f"Originate {channel}: {self.reason} (reason {reason_code})")
+
+
+class ChannelNotFound(ActionFailed):
+    """An action named a channel Asterisk does not have (it hung up, or never existed).
+
+    Asterisk 22 words it per action (main/manager.c): ``No such channel`` (Hangup,
+    Getvar, Setvar, BlindTransfer, Atxfer, MixMonitor), ``Channel does not exist: <name>``
+    and ``ExtraChannel does not exist: <name>`` (Redirect), ``Channel1 does not exist:
+    <name>`` (Bridge).
+    """
+
+
+def is_missing_channel(message: str) -> bool:
+    return message.startswith("No such channel") or " does not exist" in message

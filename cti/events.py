@@ -6,6 +6,7 @@ Must not hold behaviour.
 """
 
 from dataclasses import dataclass
+from typing import Literal
 
 from cti.ids import ChannelName, LinkedId, UniqueId
 
@@ -117,6 +118,53 @@ class DeviceStateChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class CallHeld:
+    """AMI ``Hold``: the channel's phone put the other party on hold (``music_class`` may be "")."""
+
+    uniqueid: UniqueId
+    linkedid: LinkedId
+    channel: ChannelName
+    music_class: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CallResumed:
+    """AMI ``Unhold``: the channel's phone took the other party off hold."""
+
+    uniqueid: UniqueId
+    linkedid: LinkedId
+    channel: ChannelName
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CallTransferred:
+    """AMI ``BlindTransfer`` or ``AttendedTransfer``: a transfer was attempted.
+
+    ``result`` is Asterisk's (``Success``, ``Fail``, ``Invalid``, ``Not Permitted``); only
+    ``Success`` moved anyone. ``transferer_*`` is the channel that transferred (for an
+    attended transfer the original one, in the first bridge). ``transferee_uniqueid`` is
+    the party being moved and ``target_uniqueid`` (attended only) who it was joined to;
+    either is ``""`` when Asterisk does not name one. ``context``/``exten`` are the blind
+    transfer's destination; ``dest_type`` is the attended one's (Bridge, App, Link,
+    Threeway, Fail).
+    """
+
+    kind: Literal["blind", "attended"]
+    result: str
+    transferer_uniqueid: UniqueId
+    transferer_channel: ChannelName
+    linkedid: LinkedId
+    transferee_uniqueid: UniqueId
+    target_uniqueid: UniqueId
+    context: str
+    exten: str
+    dest_type: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class LinkUp:
     """The AMI link is logged in (first time or after a reconnect)."""
 
@@ -140,6 +188,9 @@ TelephonyEvent = (
     | HangupRequested
     | ChannelHungUp
     | DeviceStateChanged
+    | CallHeld
+    | CallResumed
+    | CallTransferred
     | LinkUp
     | LinkLost
 )

@@ -1,8 +1,10 @@
 """Fold AMI events into telephony facts: the channel and bridge tracker.
 
-Owns: the live view of channels (by Uniqueid) and bridges, and the mapping from
-Asterisk's events to the typed facts in ``cti.events``. Pure: no I/O, no clock
-(``now`` is passed in), never raises on input.
+Owns: the mapping from Asterisk's events to the typed facts in ``cti.events``,
+and ``resync`` after a link loss. The state it folds into (channels by Uniqueid,
+bridges, calls by Linkedid, Local channel pairs) is ``channel_table``'s; the
+transfer events are read by ``transfers``, the reconciliation by ``resync``.
+Pure: no I/O, no clock (``now`` is passed in), never raises on input.
 
 Rules:
 * Events from Asterisk are facts. One that names an unknown channel, lacks a
@@ -16,15 +18,25 @@ Rules:
 * ``DialStarted``/``DialEnded`` have an empty ``uniqueid`` when Asterisk dials
   without a calling channel (``Originate``): only the destination exists.
 * ``<unknown>`` (Asterisk's placeholder caller number) becomes ``""``.
+* ``Hold``/``Unhold`` become ``CallHeld``/``CallResumed``; a repeated one (a phone
+  re-sending its hold re-INVITE) is counted as an anomaly, not repeated as a fact.
+* One ``ChannelHungUp`` per channel: a repeated ``Hangup`` (or one after ``resync``
+  already inferred it) is an anomaly. Uniqueids are never reused, so a repeated
+  ``Newchannel`` (or one for a hung-up channel) is an anomaly too, not a new channel.
+* A channel is in one bridge at a time: ``BridgeEnter`` into another bridge takes it
+  out of the previous one (its ``BridgeLeave`` was lost).
+* ``LocalBridge`` pairs the two halves of a Local channel (``local_peer``).
 """
 
-import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from cti.ami_codec import AmiMessage
+from cti.channel_list import ShownChannel
+from cti.channel_state import STATE_UP, ChannelSnapshot, caller, snapshot, to_int
+from cti.channel_table import ChannelTable, MissingHeader, need
 from cti.events import (
+    CallHeld,
+    CallResumed,
     ChannelAnswered,
     ChannelCreated,
     ChannelHungUp,
@@ -38,49 +50,20 @@ from cti.events import (
     TelephonyEvent,
 )
 from cti.ids import ChannelName, LinkedId, UniqueId
+from cti.resync import GONE_DURING_LINK_LOSS, reconcile
+from cti.transfers import attended_transfer, blind_transfer
 
-log = logging.getLogger(__name__)
+__all__ = ["GONE_DURING_LINK_LOSS", "TRACKED_EVENTS", "CallTracker", "ChannelSnapshot"]
 
-STATE_UP = 6
-GONE_MEMORY = 4096
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelSnapshot:
-    uniqueid: UniqueId
-    linkedid: LinkedId
-    channel: ChannelName
-    state: int
-    caller_num: str
-    exten: str
-    bridge_id: str | None = None
+Handler = Callable[[AmiMessage, float], list[TelephonyEvent]]
 
 
-class _MissingHeader(Exception):
-    """Internal: a tracked event lacks a header it needs."""
-
-
-def _caller(value: str | None) -> str:
-    return "" if value is None or value == "<unknown>" else value
-
-
-def _int(value: str | None) -> int:
-    try:
-        return int(value) if value is not None else -1
-    except ValueError:
-        return -1
-
-
-class CallTracker:
+class CallTracker(ChannelTable):
     """Feed AMI events in arrival order; get typed telephony facts back."""
 
     def __init__(self) -> None:
-        self.anomalies = 0
-        self._channels: dict[UniqueId, ChannelSnapshot] = {}
-        self._bridges: dict[str, set[UniqueId]] = {}
-        # Recently hung-up channels (insertion-ordered, bounded) so late events cannot revive them.
-        self._gone: dict[UniqueId, None] = {}
-        self._handlers: dict[str, Callable[[AmiMessage, float], list[TelephonyEvent]]] = {
+        super().__init__()
+        self._handlers: dict[str, Handler] = {
             "Newchannel": self._newchannel,
             "Newstate": self._newstate,
             "NewCallerid": self._newcallerid,
@@ -96,72 +79,42 @@ class CallTracker:
             "SoftHangupRequest": self._hangup_request,
             "Hangup": self._hangup,
             "DeviceStateChange": self._devicestate,
+            "LocalBridge": self._localbridge,
+            "Hold": self._hold,
+            "Unhold": self._unhold,
+            "BlindTransfer": lambda msg, now: [blind_transfer(msg, now)],
+            "AttendedTransfer": lambda msg, now: [attended_transfer(msg, now)],
         }
-
-    @property
-    def channels(self) -> Mapping[UniqueId, ChannelSnapshot]:
-        """A copy of the live channels, keyed by Uniqueid."""
-        return dict(self._channels)
-
-    @property
-    def bridges(self) -> Mapping[str, frozenset[UniqueId]]:
-        return {bridge: frozenset(members) for bridge, members in self._bridges.items()}
 
     def feed(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
         if msg.name not in TRACKED_EVENTS or msg.kind != "event":
             return []
         try:
             return self._handlers[msg.name](msg, now)
-        except _MissingHeader as exc:
+        except MissingHeader as exc:
             self._anomaly(f"{msg.name} without {exc}")
             return []
 
-    def _anomaly(self, what: str) -> None:
-        self.anomalies += 1
-        log.debug("AMI anomaly: %s", what)
+    def resync(
+        self, listed: Sequence[ShownChannel], now: float, *, listed_since: float | None = None
+    ) -> list[TelephonyEvent]:
+        """Reconcile with a fresh ``CoreShowChannels`` listing (rules in ``cti.resync``).
 
-    @staticmethod
-    def _need(msg: AmiMessage, key: str) -> str:
-        value = msg.get(key)
-        if value is None:
-            raise _MissingHeader(key)
-        return value
-
-    def _channel(self, msg: AmiMessage) -> ChannelSnapshot:
-        """The channel an event is about; adopted from the event if we never saw it."""
-        uid = UniqueId(self._need(msg, "Uniqueid"))
-        known = self._channels.get(uid)
-        if known is not None:
-            return known
-        adopted = self._snapshot(msg, uid)
-        if uid in self._gone:
-            # Late event for a hung-up channel: report it, but do not resurrect it.
-            self._anomaly(f"{msg.name} after Hangup of {uid}")
-            return adopted
-        self._anomaly(f"{msg.name} for unknown channel {uid}")
-        self._channels[uid] = adopted
-        return adopted
-
-    def _update(self, chan: ChannelSnapshot, **changes: Any) -> None:
-        """Store a changed snapshot, unless the channel already hung up."""
-        if chan.uniqueid in self._channels:
-            self._channels[chan.uniqueid] = replace(chan, **changes)
-
-    def _snapshot(self, msg: AmiMessage, uid: UniqueId) -> ChannelSnapshot:
-        return ChannelSnapshot(
-            uniqueid=uid,
-            linkedid=LinkedId(msg.get("Linkedid") or uid),
-            channel=ChannelName(msg.get("Channel") or ""),
-            state=_int(msg.get("ChannelState")),
-            caller_num=_caller(msg.get("CallerIDNum")),
-            exten=msg.get("Exten") or "",
-        )
+        ``listed_since``: the ``now`` at which the listing was asked for; channels first
+        seen since then are kept even if the listing lacks them.
+        """
+        events, channels = reconcile(self._channels, self._gone, listed, now, listed_since)
+        self._replace_all(channels)
+        return events
 
     def _newchannel(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
-        uid = UniqueId(self._need(msg, "Uniqueid"))
-        if uid in self._channels:
-            self._anomaly(f"Newchannel for known channel {uid}")
-        chan = self._channels[uid] = self._snapshot(msg, uid)
+        uid = UniqueId(need(msg, "Uniqueid"))
+        if uid in self._channels or self.is_gone(uid):
+            # Uniqueids are never reused: a repeat is a duplicate, not a new channel.
+            self._anomaly(f"Newchannel for known or gone channel {uid}")
+            return []
+        chan = snapshot(msg, uid, now)
+        self._add(chan)
         out: list[TelephonyEvent] = [
             ChannelCreated(uid, chan.linkedid, chan.channel, chan.caller_num, chan.exten, now)
         ]
@@ -170,10 +123,10 @@ class CallTracker:
         return out
 
     def _newstate(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
-        uid = UniqueId(self._need(msg, "Uniqueid"))
+        uid = UniqueId(need(msg, "Uniqueid"))
         known = self._channels.get(uid)
-        chan = self._channel(msg)
-        state = _int(msg.get("ChannelState"))
+        chan = self._channel(msg, now)
+        state = to_int(msg.get("ChannelState"))
         self._update(chan, state=state)
         # An adopted channel's snapshot already says Up; a hung-up one is never answered again.
         was_up = known.state == STATE_UP if known is not None else uid in self._gone
@@ -182,91 +135,127 @@ class CallTracker:
         return []
 
     def _newcallerid(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
-        chan = self._channel(msg)
-        self._update(chan, caller_num=_caller(msg.get("CallerIDNum")))
+        chan = self._channel(msg, now)
+        self._update(chan, caller_num=caller(msg.get("CallerIDNum")))
         return []
 
     def _rename(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
-        chan = self._channel(msg)
-        new_name = ChannelName(self._need(msg, "Newname"))
+        chan = self._channel(msg, now)
+        new_name = ChannelName(need(msg, "Newname"))
         self._update(chan, channel=new_name)
         return []
 
-    def _dial_parties(self, msg: AmiMessage) -> tuple[UniqueId, LinkedId, UniqueId, ChannelName]:
-        dest_uid = UniqueId(self._need(msg, "DestUniqueid"))
-        dest_channel = ChannelName(self._need(msg, "DestChannel"))
+    def _dial_parties(
+        self, msg: AmiMessage, now: float
+    ) -> tuple[UniqueId, LinkedId, UniqueId, ChannelName]:
+        dest_uid = UniqueId(need(msg, "DestUniqueid"))
+        dest_channel = ChannelName(need(msg, "DestChannel"))
         if msg.get("Uniqueid") is None:  # Originate: no calling channel
             linked = msg.get("DestLinkedid") or dest_uid
             return UniqueId(""), LinkedId(linked), dest_uid, dest_channel
-        caller = self._channel(msg)
-        return caller.uniqueid, caller.linkedid, dest_uid, dest_channel
+        calling = self._channel(msg, now)
+        return calling.uniqueid, calling.linkedid, dest_uid, dest_channel
 
     def _dialbegin(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
-        uid, linked, dest_uid, dest_channel = self._dial_parties(msg)
+        uid, linked, dest_uid, dest_channel = self._dial_parties(msg, now)
         return [DialStarted(uid, dest_uid, dest_channel, linked, now)]
 
     def _dialend(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
-        uid, linked, dest_uid, dest_channel = self._dial_parties(msg)
+        uid, linked, dest_uid, dest_channel = self._dial_parties(msg, now)
         status = msg.get("DialStatus") or ""
         if not status:
             self._anomaly(f"DialEnd without DialStatus for {dest_uid}")
         return [DialEnded(uid, dest_uid, dest_channel, linked, status, now)]
 
     def _bridgecreate(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
-        self._bridges.setdefault(self._need(msg, "BridgeUniqueid"), set())
+        self._bridges.setdefault(need(msg, "BridgeUniqueid"), set())
         return []
 
     def _bridgeenter(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
-        bridge = self._need(msg, "BridgeUniqueid")
-        chan = self._channel(msg)
+        bridge = need(msg, "BridgeUniqueid")
+        chan = self._channel(msg, now)
         if bridge not in self._bridges:
             self._anomaly(f"BridgeEnter into unknown bridge {bridge}")
-        self._bridges.setdefault(bridge, set()).add(chan.uniqueid)
+        if chan.uniqueid in self._channels:
+            if chan.bridge_id is not None and chan.bridge_id != bridge:
+                # A channel is in one bridge at a time: its BridgeLeave was lost.
+                self._anomaly(f"BridgeEnter of {chan.uniqueid} still in {chan.bridge_id}")
+                self._bridges.get(chan.bridge_id, set()).discard(chan.uniqueid)
+            self._bridges.setdefault(bridge, set()).add(chan.uniqueid)
         self._update(chan, bridge_id=bridge)
         return [ChannelsBridged(bridge, chan.uniqueid, chan.linkedid, chan.channel, now)]
 
     def _bridgeleave(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
-        bridge = self._need(msg, "BridgeUniqueid")
-        chan = self._channel(msg)
+        bridge = need(msg, "BridgeUniqueid")
+        chan = self._channel(msg, now)
         members = self._bridges.get(bridge)
         if members is None or chan.uniqueid not in members:
             self._anomaly(f"BridgeLeave of {chan.uniqueid} not in bridge {bridge}")
         else:
             members.discard(chan.uniqueid)
-        self._update(chan, bridge_id=None)
+        if chan.bridge_id == bridge:
+            self._update(chan, bridge_id=None)
         return [ChannelUnbridged(bridge, chan.uniqueid, chan.linkedid, chan.channel, now)]
 
     def _bridgedestroy(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
-        self._bridges.pop(self._need(msg, "BridgeUniqueid"), None)
+        self._bridges.pop(need(msg, "BridgeUniqueid"), None)
         return []
 
     def _dtmfend(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
         if msg.get("Direction") != "Received":
             return []
-        chan = self._channel(msg)
-        return [DtmfReceived(chan.uniqueid, chan.linkedid, self._need(msg, "Digit"), now)]
+        chan = self._channel(msg, now)
+        return [DtmfReceived(chan.uniqueid, chan.linkedid, need(msg, "Digit"), now)]
 
     def _hangup(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
-        chan = self._channel(msg)
-        self._channels.pop(chan.uniqueid, None)
-        self._gone[chan.uniqueid] = None
-        if len(self._gone) > GONE_MEMORY:
-            del self._gone[next(iter(self._gone))]
-        if chan.bridge_id is not None and chan.bridge_id in self._bridges:
-            self._bridges[chan.bridge_id].discard(chan.uniqueid)
-        cause = _int(msg.get("Cause"))
+        uid = UniqueId(need(msg, "Uniqueid"))
+        if self.is_gone(uid) and uid not in self._channels:
+            # Asterisk sends one Hangup per channel; a second one, or one after resync
+            # inferred the hang-up, must not settle the call twice.
+            self._anomaly(f"Hangup of {uid} already gone")
+            return []
+        chan = self._channel(msg, now)
+        self._bury(chan)
+        cause = to_int(msg.get("Cause"))
         cause_txt = msg.get("Cause-txt") or ""
         return [ChannelHungUp(chan.uniqueid, chan.linkedid, chan.channel, cause, cause_txt, now)]
 
     def _hangup_request(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
-        chan = self._channel(msg)
-        cause = _int(msg.get("Cause"))
+        chan = self._channel(msg, now)
+        cause = to_int(msg.get("Cause"))
         soft = msg.name == "SoftHangupRequest"
         return [HangupRequested(chan.uniqueid, chan.linkedid, chan.channel, cause, soft, now)]
 
     def _devicestate(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
-        device = self._need(msg, "Device")
-        return [DeviceStateChanged(device, self._need(msg, "State"), now)]
+        device = need(msg, "Device")
+        return [DeviceStateChanged(device, need(msg, "State"), now)]
+
+    def _localbridge(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
+        one = self._channel(msg, now, "LocalOne")
+        two = self._channel(msg, now, "LocalTwo")
+        if not (self.is_gone(one.uniqueid) or self.is_gone(two.uniqueid)):
+            self._calls.pair_local(one.uniqueid, two.uniqueid)
+        return []
+
+    def _hold(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
+        chan = self._channel(msg, now)
+        if chan.held:
+            self._anomaly(f"Hold of {chan.uniqueid} already on hold")
+            return []
+        self._update(chan, held=True)
+        music = msg.get("MusicClass") or ""
+        return [CallHeld(chan.uniqueid, chan.linkedid, chan.channel, music, now)]
+
+    def _unhold(self, msg: AmiMessage, now: float) -> list[TelephonyEvent]:
+        uid = UniqueId(need(msg, "Uniqueid"))
+        known = self._channels.get(uid)
+        chan = self._channel(msg, now)
+        if known is not None and not known.held:
+            # Adopted or revived channels fall through: we cannot know they were not held.
+            self._anomaly(f"Unhold of {uid} not on hold")
+            return []
+        self._update(chan, held=False)
+        return [CallResumed(chan.uniqueid, chan.linkedid, chan.channel, now)]
 
 
 TRACKED_EVENTS = frozenset(
@@ -286,5 +275,10 @@ TRACKED_EVENTS = frozenset(
         "DTMFEnd",
         "Hangup",
         "DeviceStateChange",
+        "LocalBridge",
+        "Hold",
+        "Unhold",
+        "BlindTransfer",
+        "AttendedTransfer",
     }
 )

@@ -5,12 +5,19 @@ import pytest
 from cti.ami_codec import encode_action
 from cti.commands import (
     AmiCommand,
+    Atxfer,
+    BlindTransfer,
+    Bridge,
     CoreShowChannels,
     Getvar,
     Hangup,
+    MixMonitor,
     Originate,
     Redirect,
     Setvar,
+    SpyMode,
+    StopMixMonitor,
+    spy,
     to_action,
 )
 from cti.ids import ChannelName
@@ -105,3 +112,42 @@ def test_hangup_and_redirect_with_extra_channel() -> None:
 def test_originate_needs_exactly_one_target(kwargs: dict[str, str]) -> None:
     with pytest.raises(ValueError):
         Originate("PJSIP/1001", **kwargs)  # type: ignore[arg-type]
+
+
+AGENT = ChannelName("PJSIP/1001-0000000a")
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (BlindTransfer(AGENT, "agents", "1002"),
+         ("BlindTransfer", [("Channel", AGENT), ("Context", "agents"), ("Exten", "1002")])),
+        (Atxfer(AGENT, "1002"), ("Atxfer", [("Channel", AGENT), ("Exten", "1002")])),
+        (Atxfer(AGENT, "1002", "agents"),
+         ("Atxfer", [("Channel", AGENT), ("Exten", "1002"), ("Context", "agents")])),
+        (MixMonitor(AGENT, "call.wav"), ("MixMonitor", [("Channel", AGENT), ("File", "call.wav")])),
+        (MixMonitor(AGENT, "call.wav", "b"),
+         ("MixMonitor", [("Channel", AGENT), ("File", "call.wav"), ("options", "b")])),
+        (StopMixMonitor(AGENT), ("StopMixMonitor", [("Channel", AGENT)])),
+        (Bridge(AGENT, CALLER),
+         ("Bridge", [("Channel1", AGENT), ("Channel2", CALLER), ("Tone", "no")])),
+        (Bridge(AGENT, CALLER, tone=True),
+         ("Bridge", [("Channel1", AGENT), ("Channel2", CALLER), ("Tone", "Channel2")])),
+    ],
+)  # fmt: skip
+def test_transfer_recording_and_bridge_commands(
+    command: AmiCommand, expected: tuple[str, list[tuple[str, str]]]
+) -> None:
+    assert to_action(command) == expected
+
+
+@pytest.mark.parametrize(("mode", "data"), [("listen", "q"), ("whisper", "qw"), ("barge", "qB")])
+def test_spy_is_an_originate_into_chanspy(mode: SpyMode, data: str) -> None:
+    name, fields = to_action(spy("PJSIP/2001", AGENT, mode, caller_id="Supervisor <2001>"))
+    assert name == "Originate"
+    assert fields[:3] == [
+        ("Channel", "PJSIP/2001"),
+        ("Application", "ChanSpy"),
+        ("Data", f"{AGENT},{data}"),
+    ]
+    assert ("Async", "true") in fields
