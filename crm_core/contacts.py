@@ -146,7 +146,7 @@ async def create_contact(
         created_at=now,
         updated_at=now,
         phones=[_phone_row(p, default_region) for p in phones],
-        emails=[ContactEmail(address=a) for a in _checked_emails(emails)],
+        emails=[ContactEmail(address=a, address_key=a.lower()) for a in _checked_emails(emails)],
     )
     session.add(contact)
     await session.flush()

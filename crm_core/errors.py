@@ -51,3 +51,34 @@ class NotYourInteraction(CrmError):
         super().__init__(f"interaction {interaction_id} was not handled by {agent_id!r}")
         self.interaction_id = interaction_id
         self.agent_id = agent_id
+
+
+class InvalidField(InvalidValue):
+    """A value refused for one named field, so the HTTP edge can answer 422 naming it."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class VersionConflict(CrmError):
+    """Someone else changed the record since the caller read it: re-read, then re-apply."""
+
+    def __init__(self, what: str, key: object, expected: int, actual: int) -> None:
+        super().__init__(f"{what} {key!r} is at version {actual}, not {expected}")
+        self.what = what
+        self.key = key
+        self.expected = expected
+        self.actual = actual
+
+
+class IllegalTransition(CrmError):
+    """A service request cannot move from ``current`` to ``target`` (see crm_core.lifecycle)."""
+
+    def __init__(self, current: str, target: str, reason: str = "") -> None:
+        why = f": {reason}" if reason else ""
+        super().__init__(f"a request cannot go from {current} to {target}{why}")
+        self.current = current
+        self.target = target
+        self.reason = reason

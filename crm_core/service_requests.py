@@ -1,7 +1,9 @@
-"""Service requests (tickets): creating them with the next human number, listing open ones.
+"""Service requests (tickets): creating them with the next human number, reading them back.
 
 Owns ``service_requests`` and the ``service_request`` row of ``counters``. The number is what
-a caller reads out on the phone, so it is short, sequential and never reused.
+a caller reads out on the phone, so it is short, sequential and never reused. Changes after
+creation (status, assignee, priority, due time) go through ``crm_core.request_changes``,
+which keeps their history.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_core.errors import InvalidValue, NotFound
-from crm_core.models import Contact, Counter, ServiceRequest
-from crm_core.vocabulary import OPEN_STATUSES, Priority, RequestStatus
+from crm_core.models import Contact, Counter, ServiceRequest, ServiceRequestChange
+from crm_core.vocabulary import OPEN_STATUSES, Priority, RequestField, RequestStatus
 
 REQUEST_COUNTER = "service_request"
 
@@ -28,6 +30,47 @@ class RequestSummary:
     status: RequestStatus
     priority: Priority
     due_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestDetail:
+    """Everything about one request; ``version`` is what a later change must expect."""
+
+    number: int
+    contact_id: int
+    subject: str
+    description: str
+    category: str
+    status: RequestStatus
+    priority: Priority
+    due_at: datetime | None
+    assignee: str | None
+    opened_at: datetime
+    updated_at: datetime
+    version: int
+
+
+def request_detail(row: ServiceRequest) -> RequestDetail:
+    return RequestDetail(
+        number=row.number,
+        contact_id=row.contact_id,
+        subject=row.subject,
+        description=row.description,
+        category=row.category,
+        status=RequestStatus(row.status),
+        priority=Priority(row.priority),
+        due_at=row.due_at,
+        assignee=row.assignee,
+        opened_at=row.opened_at,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
+
+
+async def get_request(session: AsyncSession, number: int) -> RequestDetail | None:
+    """The request a caller or agent names by its number, or None."""
+    row = await session.scalar(select(ServiceRequest).where(ServiceRequest.number == number))
+    return None if row is None else request_detail(row)
 
 
 def _summary(row: ServiceRequest) -> RequestSummary:
@@ -75,8 +118,12 @@ async def create_request(
     status: RequestStatus = RequestStatus.NEW,
     due_at: datetime | None = None,
     assignee: str | None = None,
+    actor: str = "system",
 ) -> RequestSummary:
-    """Open a request for the contact under the next number (10023, 10024, …)."""
+    """Open a request for the contact under the next number (10023, 10024, …).
+
+    Its history starts with the status it was opened in, by ``actor``.
+    """
     if not subject.strip():
         raise InvalidValue("a service request needs a subject")
     if await session.get(Contact, contact_id) is None:
@@ -93,8 +140,21 @@ async def create_request(
         assignee=assignee,
         opened_at=now,
         updated_at=now,
+        version=1,
     )
     session.add(row)
+    await session.flush()
+    session.add(
+        ServiceRequestChange(
+            request_id=row.id,
+            at=now,
+            actor=actor,
+            field=RequestField.STATUS.value,
+            from_value=None,
+            to_value=row.status,
+            note="opened",
+        )
+    )
     await session.flush()
     return _summary(row)
 

@@ -95,3 +95,42 @@ class Outcome(StrEnum):
 def sql_in(values: type[StrEnum]) -> str:
     """The SQL list ``('a', 'b')`` of an enum's values, for CHECK constraints."""
     return "(" + ", ".join(f"'{v.value}'" for v in values) + ")"
+
+
+class RequestField(StrEnum):
+    """What a line of a service request's history changed."""
+
+    STATUS = "status"
+    ASSIGNEE = "assignee"
+    PRIORITY = "priority"
+    DUE_AT = "due_at"
+
+
+class FollowUpOutcome(StrEnum):
+    """How a follow-up visit or call (回访) ended."""
+
+    SATISFIED = "satisfied"
+    UNSATISFIED = "unsatisfied"
+    NOT_REACHED = "not_reached"
+    DECLINED = "declined"
+    WRONG_NUMBER = "wrong_number"
+
+
+class ValueBand(StrEnum):
+    """Bands of a contact's 0..100 value score; ``band_of`` says which one a score is in."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    TOP = "top"
+
+
+# Lowest score of each band, highest band first.
+VALUE_BAND_FLOORS = ((ValueBand.TOP, 90), (ValueBand.HIGH, 70), (ValueBand.MEDIUM, 40))
+
+
+def band_of(score: int) -> ValueBand:
+    for band, floor in VALUE_BAND_FLOORS:
+        if score >= floor:
+            return band
+    return ValueBand.LOW

@@ -172,13 +172,23 @@ class AmiServer:
         self._sessions: set[AmiSession] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self.port = 0
+        #: Loop time until which new AMI connections are closed at once (an outage).
+        self.refuse_until = 0.0
 
     async def start(self, host: str, port: int) -> int:
         self._server = await asyncio.start_server(self._client, host, port, limit=STREAM_LIMIT)
         self.port = self._server.sockets[0].getsockname()[1]
         return self.port
 
+    def drop_clients(self) -> None:
+        """Cut every AMI connection, as Asterisk does to a reader that falls behind."""
+        for session in list(self._sessions):
+            session.abort()
+
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if asyncio.get_running_loop().time() < self.refuse_until:
+            writer.close()
+            return
         task = asyncio.current_task()
         session = AmiSession(self._pbx, reader, writer)
         self._sessions.add(session)

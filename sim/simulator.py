@@ -7,6 +7,7 @@ and phones. Must not implement protocol or call behaviour itself.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -56,6 +57,19 @@ class Simulator:
         """Bind the AMI server; ``ami_port`` is the bound port afterwards."""
         self._pbx.anchor_clock()
         self.ami_port = await self._server.start(self.config.ami_host, self.config.ami_port)
+
+    def live_uniqueids(self) -> set[str]:
+        """The Uniqueids of every channel that exists now (what CoreShowChannels lists)."""
+        return {ch.uniqueid for ch in self._pbx.channels.values() if not ch.gone}
+
+    def ami_outage(self, seconds: float) -> None:
+        """Fault injection: cut every AMI connection and refuse new ones for ``seconds``.
+
+        Calls go on meanwhile (the FastAGI sessions are separate connections), which is
+        exactly what a daemon must survive: events it never sees.
+        """
+        self._server.refuse_until = asyncio.get_running_loop().time() + seconds
+        self._server.drop_clients()
 
     async def close(self) -> None:
         """Hang up everything, close the sockets and cancel the simulator's tasks."""

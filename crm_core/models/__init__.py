@@ -7,10 +7,11 @@ environment compares against for autogenerate and the tests compare against the 
 from crm_core.models.acd_log import AcdEvent
 from crm_core.models.base import Base, UtcDateTime
 from crm_core.models.contacts import Contact, ContactEmail, ContactPhone
+from crm_core.models.follow_ups import DoNotCallEntry, FollowUp
 from crm_core.models.interactions import Interaction
 from crm_core.models.people import Agent, AgentSkill, User
 from crm_core.models.routing import Hotline, Queue
-from crm_core.models.service_requests import Counter, ServiceRequest
+from crm_core.models.service_requests import Counter, ServiceRequest, ServiceRequestChange
 
 __all__ = [
     "AcdEvent",
@@ -21,10 +22,13 @@ __all__ = [
     "ContactEmail",
     "ContactPhone",
     "Counter",
+    "DoNotCallEntry",
+    "FollowUp",
     "Hotline",
     "Interaction",
     "Queue",
     "ServiceRequest",
+    "ServiceRequestChange",
     "User",
     "UtcDateTime",
 ]

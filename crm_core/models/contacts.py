@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm_core.models.base import Base, UtcDateTime, utc_now
@@ -18,7 +26,10 @@ from crm_core.vocabulary import PhoneKind, Tier, sql_in
 
 class Contact(Base):
     __tablename__ = "contacts"
-    __table_args__ = (CheckConstraint(f"tier IN {sql_in(Tier)}", name="tier"),)
+    __table_args__ = (
+        CheckConstraint(f"tier IN {sql_in(Tier)}", name="tier"),
+        CheckConstraint("value_score BETWEEN 0 AND 100", name="value_score_range"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     first_name: Mapped[str] = mapped_column(String(128), default="")
@@ -33,6 +44,13 @@ class Contact(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    # Customer value: the score (0..100) and its inputs, in the currency's minor units
+    # (integers, because SQLite has no exact decimal type).
+    value_score: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    current_value_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    potential_value_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Bumped by every update, so two agents editing one contact never overwrite each other.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     phones: Mapped[list[ContactPhone]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="raise"
@@ -66,3 +84,5 @@ class ContactEmail(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contact_id: Mapped[int] = mapped_column(Integer, ForeignKey("contacts.id", ondelete="CASCADE"))
     address: Mapped[str] = mapped_column(String(320))
+    # The address lower-cased, for case-insensitive search through an index.
+    address_key: Mapped[str] = mapped_column(String(320), index=True)

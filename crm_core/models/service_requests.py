@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_core.models.base import Base, UtcDateTime, utc_now
-from crm_core.vocabulary import Priority, RequestStatus, sql_in
+from crm_core.vocabulary import Priority, RequestField, RequestStatus, sql_in
 
 
 class ServiceRequest(Base):
@@ -38,6 +38,33 @@ class ServiceRequest(Base):
     )
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    # Bumped by every change, so two agents editing one request notice each other.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class ServiceRequestChange(Base):
+    """One line of a request's history: who changed which field from what to what, and why.
+
+    ``actor`` is plain text (a username or "system"), not a foreign key: history must outlive
+    the people in it. Values are stored as text: a status, a username, an ISO timestamp.
+    """
+
+    __tablename__ = "service_request_history"
+    __table_args__ = (
+        CheckConstraint(f"field IN {sql_in(RequestField)}", name="field"),
+        Index("ix_service_request_history_request_id_id", "request_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("service_requests.id", ondelete="CASCADE")
+    )
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str] = mapped_column(String(16))
+    from_value: Mapped[str | None] = mapped_column(String(64))
+    to_value: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class Counter(Base):

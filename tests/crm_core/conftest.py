@@ -129,3 +129,17 @@ def statement_log() -> Iterator[Callable[[AsyncEngine], StatementLog]]:
     yield attach
     for engine, log in attached:
         event.remove(engine.sync_engine, "before_cursor_execute", log)
+
+
+async def add_agents(session: AsyncSession, *names: str) -> None:
+    """Users with agent rows (extensions 1001, 1002, … in order), for tests that assign work."""
+    from crm_core.agents import create_agent
+    from crm_core.users import create_user
+    from crm_core.vocabulary import Role
+
+    for offset, name in enumerate(names):
+        await create_user(session, username=name, display_name=name, role=Role.AGENT, password="pw")
+        extension = str(1001 + offset)
+        await create_agent(
+            session, agent_id=name, extension=extension, endpoint=f"PJSIP/{extension}", skills={}
+        )

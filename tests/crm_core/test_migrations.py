@@ -30,7 +30,11 @@ TABLES = {
     "counters",
     "interactions",
     "acd_events",
+    "service_request_history",
+    "follow_ups",
+    "do_not_call",
 }
+HEAD = "0002"
 
 
 def _schema_drift(connection: Connection) -> list[Any]:
@@ -44,7 +48,7 @@ def _current_revision(connection: Connection) -> str | None:
 
 async def test_the_chain_has_one_head_starting_with_the_initial_revision() -> None:
     scripts = ScriptDirectory.from_config(alembic_config())
-    assert scripts.get_heads() == ["0001"]
+    assert scripts.get_heads() == [HEAD]
     assert [s.revision for s in scripts.walk_revisions()][-1] == "0001"
 
 
@@ -55,13 +59,13 @@ async def test_upgrade_builds_exactly_the_models_schema(engine: AsyncEngine, db_
         revision = await connection.run_sync(_current_revision)
     assert tables - {"alembic_version"} == TABLES
     assert drift == []
-    assert revision == "0001"
+    assert revision == HEAD
 
 
 async def test_upgrade_twice_is_a_no_op(engine: AsyncEngine, db_url: str) -> None:
     await upgrade(db_url)
     async with engine.connect() as connection:
-        assert await connection.run_sync(_current_revision) == "0001"
+        assert await connection.run_sync(_current_revision) == HEAD
 
 
 async def test_upgrade_works_from_any_working_directory(
@@ -75,7 +79,7 @@ async def test_upgrade_works_from_any_working_directory(
     engine = make_engine(url)
     try:
         async with engine.connect() as connection:
-            assert await connection.run_sync(_current_revision) == "0001"
+            assert await connection.run_sync(_current_revision) == HEAD
     finally:
         await engine.dispose()
 

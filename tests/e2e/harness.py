@@ -129,3 +129,16 @@ async def ready_agent(stack: Stack, username: str) -> AsyncIterator[AgentTab]:
         # A call already waiting is offered at once, in the same step.
         assert ready["agent"]["state"] in {"ready", "reserved"}
         yield tab
+
+
+async def until(condition: Callable[[], bool], *, within: float, step: float = 0.1) -> None:
+    """Wait (in loop time) until ``condition()`` holds; TimeoutError after ``within``.
+
+    For state that no event announces (the tracker's view after a resync); everything that
+    is announced is awaited through its event instead.
+    """
+    async with asyncio.timeout(within):
+        while True:
+            if condition():
+                return
+            await asyncio.sleep(step)

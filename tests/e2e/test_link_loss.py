@@ -1,0 +1,57 @@
+"""The AMI link is cut during live calls; calls end and start while it is down. When it
+comes back, the daemon's view equals the simulator's within 5 s of loop time: no ghost
+calls, no agent stuck on a call that is gone."""
+
+import asyncio
+from pathlib import Path
+
+from acd.events import CallQueued
+from acd.states import AgentState
+from cti.ids import AgentId
+from tests.e2e.harness import DEADLINE, HOTLINE, ready_agent, running_stack, until
+from tests.virtual_time import run_in_virtual_time
+
+OUTAGE = 20.0
+
+
+def test_after_a_link_loss_the_daemon_view_equals_the_simulator_view(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_stack(tmp_path) as stack:
+            app, sim = stack.app, stack.sim
+            queued = asyncio.Event()
+            app.bus.subscribe(CallQueued, lambda _: queued.set())
+            sim.add_phone("1001", answer_after=1.0, talk_for=3600.0)
+            async with ready_agent(stack, "alice") as alice:
+                talking = await sim.place_call("+12125550100", HOTLINE, digits=["2"])
+                await alice.expect("call_state", lambda d: d["state"] == "connected")
+                waiting = await sim.place_call("+12125550111", HOTLINE, digits=["2"])
+                async with asyncio.timeout(DEADLINE):
+                    await queued.wait()
+                connects = app.pbx.connects
+
+                sim.ami_outage(OUTAGE)
+                await asyncio.sleep(1)
+                assert not app.pbx.connected.is_set()
+                talking.hang_up()  # the conversation ends while the daemon cannot see
+                waiting.hang_up()  # a caller gives up in the queue
+                started = await sim.place_call("+13125550133", HOTLINE, digits=[])
+
+                await until(
+                    lambda: app.pbx.connects > connects and app.pbx.connected.is_set(),
+                    within=OUTAGE + DEADLINE,
+                )
+                # Within 5 s of loop time after the link is back, as the issue asks.
+                await until(
+                    lambda: (
+                        set(app.pbx.tracker.channels) == sim.live_uniqueids()
+                        and app.engine.agent(AgentId("alice")).state is not AgentState.ON_CALL
+                    ),
+                    within=5.0,
+                )
+                assert started.uniqueid in app.pbx.tracker.channels  # adopted
+                assert talking.uniqueid not in app.pbx.tracker.channels  # no ghost
+                assert app.engine.waiting() == [] or all(
+                    w.request.call_id == started.uniqueid for w in app.engine.waiting()
+                )
+
+    run_in_virtual_time(scenario())
