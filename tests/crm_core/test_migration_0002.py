@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from crm_core.search import search_contacts
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from crm_core.db import make_engine, make_sessionmaker, upgrade
+from crm_core.search import search_contacts
 
 SEED_0001 = [
     "INSERT INTO users (id, username, display_name, role, password_hash, active, created_at)"
