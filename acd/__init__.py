@@ -1,5 +1,6 @@
-"""Automatic call distribution: agents, states, queues, routing and wrap-up.
+"""Automatic call distribution: agents, states, queues, routing steps, overflow and wrap-up.
 
-A pure core (``states``, ``routing``) driven by events and an injected clock, plus a thin
-``engine`` that holds state and schedules timers. No I/O of any kind lives here.
+A pure core (``states``, ``routing``, ``choice``, ``explain``, ``erlang``) driven by events
+and an injected clock, plus a thin ``engine`` that holds state and schedules timers. No I/O
+of any kind lives here.
 """

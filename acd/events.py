@@ -76,6 +76,22 @@ class CallFinished:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class CallOverflowed:
+    """A waiting call passed its queue's last routing step; the shell acts on ``action``.
+
+    ``action`` is ``queue`` (the call now waits in ``to_queue`` with its original join
+    time), ``callback`` or ``voicemail`` (the call has left the ACD's queues).
+    """
+
+    call_id: CallId
+    queue: QueueName
+    action: str
+    to_queue: QueueName | None
+    waited: float
+    at: float
+
+
 AcdEvent = (
     AgentStateChanged
     | CallQueued
@@ -84,4 +100,5 @@ AcdEvent = (
     | CallConnected
     | CallLeftQueue
     | CallFinished
+    | CallOverflowed
 )

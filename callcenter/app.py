@@ -125,11 +125,14 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
     sessions = make_sessionmaker(db)
     flows = load_flows(settings.flows_dir)
     bus = Bus()
+    pbx = PbxLink(settings, bus, clock)
     engine = AcdEngine(
         queues_of(flows, settings.wrap_up_seconds),
         clock=clock,
         scheduler=loop,
         publish=bus.publish,
+        # DESIGN: a phone that is busy or unreachable is not offered a call.
+        phone_free=pbx.devices.is_free,
     )
     for profile in await load_agents(sessions):
         engine.add_agent(profile)
@@ -139,7 +142,6 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
     desk = Desk(engine, registry, crm, clock)
     hub = Hub(clock=clock)
     event_log = EventLogWriter(sessions)
-    pbx = PbxLink(settings, bus, clock)
     reactions = Reactions(
         engine=engine, gateway=gateway, registry=registry, hub=hub, desk=desk, clock=clock
     )

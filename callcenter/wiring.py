@@ -15,6 +15,7 @@ from acd.events import (
     CallConnected,
     CallFinished,
     CallLeftQueue,
+    CallOverflowed,
     CallQueued,
     OfferFailed,
 )
@@ -26,7 +27,7 @@ from callcenter.clock import LoopClock
 from callcenter.desk import Desk
 from callcenter.gateway import AcdGateway
 from callcenter.pop import build_pop
-from cti.events import ChannelHungUp, DialEnded, HangupRequested
+from cti.events import ChannelHungUp, DeviceStateChanged, DialEnded, HangupRequested
 
 ACD_EVENT_TYPES: tuple[type[AcdEvent], ...] = (
     AgentStateChanged,
@@ -36,6 +37,7 @@ ACD_EVENT_TYPES: tuple[type[AcdEvent], ...] = (
     CallConnected,
     CallLeftQueue,
     CallFinished,
+    CallOverflowed,
 )
 
 
@@ -61,6 +63,9 @@ class Reactions:
 
     def channel_hung_up(self, event: ChannelHungUp | HangupRequested) -> None:
         self.registry.on_hangup(event)
+
+    def device_changed(self, event: DeviceStateChanged) -> None:
+        self.engine.phone_changed(event.device)
 
     def dial_ended(self, event: DialEnded) -> None:
         self.registry.on_dial_end(event, self.clock.now())
@@ -109,6 +114,7 @@ def wire(
         bus.subscribe(HangupRequested, r.channel_hung_up),
         bus.subscribe(ChannelHungUp, r.channel_hung_up),
         bus.subscribe(DialEnded, r.dial_ended),
+        bus.subscribe(DeviceStateChanged, r.device_changed),
         bus.subscribe(AgentReserved, r.agent_reserved),
         bus.subscribe(CallConnected, r.call_connected),
         bus.subscribe(CallFinished, r.call_finished),

@@ -199,3 +199,22 @@ def test_state_changes_carry_reason_and_time_spent(
 def test_unknown_queue_is_refused(engine: AcdEngine) -> None:
     with pytest.raises(UnknownQueue):
         engine.enqueue(CallRequest(CallId("x"), QueueName("nope")))
+
+
+def test_a_busy_phone_is_skipped_until_it_is_free_again(time: VirtualTime) -> None:
+    busy = {"PJSIP/1001"}
+    acd = AcdEngine(
+        [QueueConfig(SUPPORT, "support", 1)],
+        clock=time,
+        scheduler=time,
+        publish=lambda e: None,
+        phone_free=lambda endpoint: endpoint not in busy,
+    )
+    acd.add_agent(AgentProfile(ALICE, "Alice", "PJSIP/1001", {"support": 8}))
+    ready(acd, ALICE)
+    call = enqueue(acd, "c1")
+    assert acd.offer_for(call) is None
+    busy.clear()
+    acd.phone_changed("PJSIP/1001")
+    offer = acd.offer_for(call)
+    assert offer is not None and offer.agent_id == ALICE

@@ -1,8 +1,20 @@
 """Routing policy: skills, longest idle, priority, preferred agent."""
 
-from acd.model import AgentProfile, AgentStatus, CallRequest, QueueConfig, WaitingCall
-from acd.routing import match
+import pytest
+
+from acd.model import (
+    AgentProfile,
+    AgentStatus,
+    CallRequest,
+    Overflow,
+    OverflowAction,
+    QueueConfig,
+    RoutingStep,
+    WaitingCall,
+)
+from acd.routing import call_order, match
 from acd.states import AgentState
+from acd.trace import Candidate, SkipReason
 from cti.ids import AgentId, CallId, QueueName
 
 SUPPORT = QueueName("support")
@@ -34,7 +46,7 @@ def test_longest_idle_qualified_agent_gets_the_call() -> None:
     ]
     [m] = match([call("x", 0)], agents, QUEUES, now=100)
     assert m.agent.profile.agent_id == "b"
-    assert "longest idle (90.0s) of 3" in m.trace
+    assert m.trace.startswith("b by longest idle (90) at step 1")
 
 
 def test_agent_below_the_queue_minimum_level_is_not_chosen() -> None:
@@ -73,3 +85,82 @@ def test_call_already_reserved_is_not_matched_again() -> None:
     waiting = call("x", 0)
     waiting.reserved_for = AgentId("a")
     assert match([waiting], [agent("b", 5, 0)], QUEUES, now=10) == []
+
+
+def test_priority_buys_a_bounded_head_start_so_long_waiting_bronze_beats_new_gold() -> None:
+    # 15 s per priority point: gold (10) is 135 s ahead of bronze (1).
+    agents = [agent("a", 5, idle_since=0)]
+    bronze_early = call("bronze", joined=0, priority=1)
+    gold_late = call("gold", joined=134, priority=10)
+    [m] = match([bronze_early, gold_late], agents, QUEUES, now=134)
+    assert m.call.request.call_id == "gold"
+    gold_later = call("gold", joined=136, priority=10)
+    [m] = match([bronze_early, gold_later], agents, QUEUES, now=136)
+    assert m.call.request.call_id == "bronze"
+
+
+def test_call_order_key_is_join_time_minus_priority_head_start() -> None:
+    assert call_order(call("x", joined=100, priority=2), head_start=30) == (40, 100, "x")
+
+
+def test_best_skill_fit_prefers_the_most_skilled_agent_then_longest_idle() -> None:
+    queues = {SUPPORT: QueueConfig(SUPPORT, "support", min_level=3, choice="best_skill_fit")}
+    agents = [
+        agent("idle_longest", 4, idle_since=0),
+        agent("expert", 9, idle_since=80),
+        agent("expert_idle", 9, idle_since=50),
+    ]
+    [m] = match([call("x", 0)], agents, queues, now=100)
+    assert m.agent.profile.agent_id == "expert_idle"
+    assert m.decision.strategy == "best_skill_fit"
+    assert [c.agent_id for c in m.decision.runners_up] == ["expert", "idle_longest"]
+
+
+def test_trace_keeps_three_runners_up_with_scores_and_counts_the_rest_by_reason() -> None:
+    agents = [agent(f"q{i}", 5, idle_since=i) for i in range(6)]
+    agents += [agent("low", 1, idle_since=0), agent("away", 9, 0, AgentState.NOT_READY)]
+    agents.append(agent("phone_busy_one", 9, idle_since=0))
+    busy = {"PJSIP/phone_busy_one"}
+    [m] = match([call("x", 0)], agents, QUEUES, now=100, phone_free=lambda e: e not in busy)
+    trace = m.decision
+    assert trace.chosen == Candidate(AgentId("q0"), (100.0,))
+    assert [(c.agent_id, c.score) for c in trace.runners_up] == [
+        ("q1", (99.0,)),
+        ("q2", (98.0,)),
+        ("q3", (97.0,)),
+    ]
+    assert trace.skipped == {
+        SkipReason.NOT_READY: 1,
+        SkipReason.PHONE_BUSY: 1,
+        SkipReason.NOT_QUALIFIED: 1,
+        SkipReason.OUTRANKED: 5,
+    }
+
+
+def test_an_agent_whose_phone_is_busy_is_not_offered_the_call() -> None:
+    agents = [agent("busy", 5, idle_since=0), agent("free", 5, idle_since=50)]
+    [m] = match([call("x", 0)], agents, QUEUES, now=100, phone_free=lambda e: e != "PJSIP/busy")
+    assert m.agent.profile.agent_id == "free"
+
+
+def test_the_call_is_matched_at_the_step_its_wait_has_reached() -> None:
+    steps = (RoutingStep({"support": 7}, timeout=30), RoutingStep({"support": 3}, timeout=90))
+    queues = {SUPPORT: QueueConfig(SUPPORT, "support", steps=steps)}
+    agents = [agent("junior", 4, idle_since=0)]
+    assert match([call("x", joined=0)], agents, queues, now=29) == []
+    [m] = match([call("x", joined=0)], agents, queues, now=30)
+    assert m.decision.step == 2 and m.decision.needed == {"support": 3}
+
+
+def test_step_timeouts_must_increase_and_only_the_last_may_be_open() -> None:
+    with pytest.raises(ValueError):
+        QueueConfig(SUPPORT, "s", steps=(RoutingStep({"s": 1}), RoutingStep({"s": 1}, 30)))
+    with pytest.raises(ValueError):
+        QueueConfig(SUPPORT, "s", steps=(RoutingStep({"s": 1}, 60), RoutingStep({"s": 1}, 30)))
+
+
+def test_an_overflow_needs_a_last_step_that_ends() -> None:
+    with pytest.raises(ValueError):
+        QueueConfig(SUPPORT, "s", overflow=Overflow(OverflowAction.VOICEMAIL))
+    with pytest.raises(ValueError):
+        Overflow(OverflowAction.QUEUE)
