@@ -7,11 +7,20 @@ message naming the setting.
 
 import argparse
 import asyncio
+import importlib
 import sys
 from collections.abc import Sequence
 
 from callcenter import logs
 from callcenter.settings import Settings, SettingsError, from_env
+
+#: ``callcenter bench NAME`` → the module whose ``main(argv)`` runs it.
+BENCHES = {
+    "ami": "bench.ami_throughput",
+    "fastagi": "bench.fastagi",
+    "routing": "bench.routing",
+    "erlang": "bench.erlang",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--call-every", type=float, default=6.0)
     sim.add_argument("--hotline", default="8005551234")
 
+    bench = sub.add_parser(
+        "bench", help="run a benchmark (figures against a baseline measured in the same run)"
+    )
+    bench.add_argument("name", choices=sorted(BENCHES))
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER, help="passed to the benchmark")
+
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade", "seed"])
     db.add_argument("--db-url", default=None)
@@ -47,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "bench":
+        # Benchmarks run their own loops and print their own figures.
+        module = importlib.import_module(BENCHES[args.name])
+        result: int = module.main(list(args.bench_args))
+        return result
     try:
         settings = from_env()
         if args.log_level:

@@ -38,3 +38,12 @@ def test_serve_on_a_port_in_use_says_so_and_exits(
         url = f"sqlite+aiosqlite:///{tmp_path / 'cc.db'}"
         assert main(["serve", "--http-port", str(port), "--agi-port", "0", "--db-url", url]) == 1
     assert "address already in use" in capsys.readouterr().err.lower()
+
+
+def test_bench_runs_a_benchmark_and_prints_its_figures(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["bench", "routing", "--samples", "50"]) == 0
+    out = capsys.readouterr().out
+    assert "1000 agents x 500 waiting x 20 skills" in out
+    assert "10,000 / 1,000 agents" in out
