@@ -1,7 +1,8 @@
 """REST routes of the team lead's desk: the floor, and forcing an agent's state.
 
-Owns ``GET /api/supervisor/floor`` and ``POST /api/supervisor/agents/{agent_id}/state``
-for the roles ``supervisor`` and ``admin``. The live wallboard arrives over the WebSocket
+Owns ``GET /api/supervisor/floor``, ``POST /api/supervisor/agents/{agent_id}/state`` and
+``POST /api/supervisor/agents/{agent_id}/supervise`` (listen, whisper, barge) for the roles
+``supervisor`` and ``admin``. The live wallboard arrives over the WebSocket
 as ``floor`` messages; this route gives the first picture.
 """
 
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path
 
 from .auth import Auth
 from .desk import view_to_json
-from .schemas import ForceStateBody
+from .schemas import ForceStateBody, SuperviseBody
 from .sessions import LoginSession
 from .supervision import SupervisorDesk
 
@@ -35,5 +36,11 @@ def supervisor_router(*, desk: SupervisorDesk, auth: Auth) -> APIRouter:
         if answer is None:
             raise HTTPException(404, f"the ACD has no agent {agent_id}")
         return answer
+
+    @router.post("/agents/{agent_id}/supervise")
+    async def supervise(
+        session: Lead, agent_id: AgentIdPath, body: SuperviseBody
+    ) -> dict[str, object]:
+        return await desk.supervise(agent_id, body.mode, body.phone, session.user.username)
 
     return router

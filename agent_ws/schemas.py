@@ -51,6 +51,13 @@ class ForceStateBody(_Strict):
         return self
 
 
+class SuperviseBody(_Strict):
+    """Listen, whisper or barge: the team lead's own phone (an extension) rings first."""
+
+    mode: Literal["listen", "whisper", "barge"]
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{2,6}$")]
+
+
 class Command(_Strict):
     """Fields every WebSocket command has."""
 

@@ -10,6 +10,7 @@ from typing import Literal, Protocol
 from .desk import AgentView
 
 ForcedState = Literal["ready", "not_ready", "signed_out"]
+SpyMode = Literal["listen", "whisper", "barge"]
 
 
 class SupervisorDesk(Protocol):
@@ -22,4 +23,11 @@ class SupervisorDesk(Protocol):
         self, agent_id: str, state: ForcedState, reason: str | None, by: str
     ) -> AgentView:
         """Put an agent in ``state`` on a team lead's behalf; audited with ``by``."""
+        ...
+
+    async def supervise(
+        self, agent_id: str, mode: SpyMode, phone: str, by: str
+    ) -> dict[str, object]:
+        """Ring the team lead's ``phone``; once answered they listen, whisper or barge on the
+        agent's call. Answers ``{"agent_id", "mode", "phone", "channel"}``; audited."""
         ...

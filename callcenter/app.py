@@ -139,7 +139,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
     registry = CallRegistry()
     crm = CrmAdapter(sessions, settings.default_region)
     gateway = AcdGateway(engine, settings.ring_timeout)
-    desk = Desk(engine, registry, crm, clock)
+    desk = Desk(engine, registry, crm, clock, telephony=lambda: pbx.telephony)
     hub = Hub(clock=clock)
     event_log = EventLogWriter(sessions)
     reactions = Reactions(

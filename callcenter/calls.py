@@ -10,7 +10,7 @@ import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from cti.events import ChannelHungUp, DialEnded, HangupRequested
+from cti.events import ChannelHungUp, DialEnded, DialStarted, HangupRequested
 from cti.ids import CallId, UniqueId
 
 #: How many hangups of unregistered channels are remembered (most are agents' legs).
@@ -38,6 +38,8 @@ class ActiveCall:
     interaction_id: int | None = None
     pop: dict[str, object] | None = None
     hangup_cause: int | None = None
+    #: The agent's leg while it rings or talks (from the AMI's ``DialBegin``), for ChanSpy.
+    agent_channel: str | None = None
     #: Set by the AMI's word (``HangupRequest``/``SoftHangupRequest`` or ``Hangup``) only.
     hung_up: asyncio.Event = field(default_factory=asyncio.Event)
     recorded: asyncio.Event = field(default_factory=asyncio.Event)
@@ -82,6 +84,11 @@ class CallRegistry:
                 self._early_hangups.popitem(last=False)
             return
         self._mark_hung_up(call, event.cause)
+
+    def on_dial_start(self, event: DialStarted) -> None:
+        call = self._by_uniqueid.get(event.uniqueid)
+        if call is not None:
+            call.agent_channel = event.dest_channel
 
     def on_dial_end(self, event: DialEnded, now: float) -> None:
         call = self._by_uniqueid.get(event.uniqueid)

@@ -13,11 +13,13 @@ from acd.engine import AcdEngine, UnknownAgent
 from acd.model import AgentStatus
 from acd.states import AgentState, IllegalTransition
 from agent_ws.desk import AgentView, DeskRefused, view_to_json
-from agent_ws.supervision import ForcedState
+from agent_ws.supervision import ForcedState, SpyMode
 from callcenter.calls import CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
-from cti.ids import AgentId
+from cti.errors import OriginateFailed, PbxError
+from cti.ids import AgentId, ChannelName
+from cti.telephony import Telephony
 
 log = logging.getLogger(__name__)
 #: Every supervisor action, one line each: who, what, which agent, when (the log's time).
@@ -31,8 +33,14 @@ RECORD_WAIT_SECONDS = 10.0
 
 class Desk:
     def __init__(
-        self, engine: AcdEngine, registry: CallRegistry, crm: CrmAdapter, clock: LoopClock
+        self,
+        engine: AcdEngine,
+        registry: CallRegistry,
+        crm: CrmAdapter,
+        clock: LoopClock,
+        telephony: Callable[[], Telephony | None] = lambda: None,
     ) -> None:
+        self._telephony = telephony
         self._engine = engine
         self._clock = clock
         self._registry = registry
@@ -103,6 +111,38 @@ class Desk:
             extra={"agent_id": agent_id, "supervisor": by, "reason": reason},
         )
         return self._view(status)
+
+    async def supervise(
+        self, agent_id: str, mode: SpyMode, phone: str, by: str
+    ) -> dict[str, object]:
+        status = self._status(agent_id)
+        call = self._registry.get(status.call_id) if status.call_id else None
+        if status.state is not AgentState.ON_CALL or call is None or not call.agent_channel:
+            raise DeskRefused(f"{agent_id} is not on a call ({status.state.value})")
+        telephony = self._telephony()
+        if telephony is None:
+            raise DeskRefused("the PBX link is down; try again in a moment")
+        try:
+            await telephony.spy(
+                f"PJSIP/{phone}",
+                ChannelName(call.agent_channel),
+                mode,
+                caller_id=f'"{mode} {agent_id}" <{phone}>',
+            )
+        except OriginateFailed as exc:
+            raise DeskRefused(f"your phone {phone}: {exc.reason}") from None
+        except PbxError as exc:
+            raise DeskRefused(f"the PBX refused: {exc}") from None
+        audit.info(
+            "%s started %s on %s (call %s) from phone %s",
+            by,
+            mode,
+            agent_id,
+            call.call_id,
+            phone,
+            extra={"agent_id": agent_id, "call_id": call.call_id, "supervisor": by},
+        )
+        return {"agent_id": agent_id, "mode": mode, "phone": phone, "channel": call.agent_channel}
 
     def _queue_line(self, name: str, now: float) -> dict[str, object]:
         waiting = [c for c in self._engine.waiting() if c.request.queue == name]

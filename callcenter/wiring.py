@@ -27,7 +27,13 @@ from callcenter.clock import LoopClock
 from callcenter.desk import Desk
 from callcenter.gateway import AcdGateway
 from callcenter.pop import build_pop
-from cti.events import ChannelHungUp, DeviceStateChanged, DialEnded, HangupRequested
+from cti.events import (
+    ChannelHungUp,
+    DeviceStateChanged,
+    DialEnded,
+    DialStarted,
+    HangupRequested,
+)
 
 ACD_EVENT_TYPES: tuple[type[AcdEvent], ...] = (
     AgentStateChanged,
@@ -63,6 +69,9 @@ class Reactions:
 
     def channel_hung_up(self, event: ChannelHungUp | HangupRequested) -> None:
         self.registry.on_hangup(event)
+
+    def dial_started(self, event: DialStarted) -> None:
+        self.registry.on_dial_start(event)
 
     def device_changed(self, event: DeviceStateChanged) -> None:
         self.engine.phone_changed(event.device)
@@ -113,6 +122,7 @@ def wire(
     return [
         bus.subscribe(HangupRequested, r.channel_hung_up),
         bus.subscribe(ChannelHungUp, r.channel_hung_up),
+        bus.subscribe(DialStarted, r.dial_started),
         bus.subscribe(DialEnded, r.dial_ended),
         bus.subscribe(DeviceStateChanged, r.device_changed),
         bus.subscribe(AgentReserved, r.agent_reserved),

@@ -52,6 +52,34 @@ function forceButton(agentId, state, label) {
   return button;
 }
 
+function superviseButton(agentId, mode, label) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = label;
+  button.dataset.supervise = mode;
+  button.addEventListener("click", () => supervise(agentId, mode));
+  return button;
+}
+
+async function supervise(agentId, mode) {
+  const phone = $("my-phone").value.trim();
+  if (!/^[0-9]{2,6}$/.test(phone)) {
+    showMessage("Enter your phone's extension first (My phone).", true);
+    return;
+  }
+  localStorage.setItem("cc-my-phone", phone);
+  showMessage(`Ringing your phone ${phone}…`);
+  const response = await fetch(`/api/supervisor/agents/${encodeURIComponent(agentId)}/supervise`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    credentials: "same-origin",
+    body: JSON.stringify({ mode, phone }),
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (response.ok) showMessage(`${mode} on ${agentId} from your phone ${phone}.`);
+  else showMessage(answer.error || `refused (${response.status})`, true);
+}
+
 function renderAgents(agents) {
   const body = $("agents").querySelector("tbody");
   body.replaceChildren();
@@ -65,6 +93,14 @@ function renderAgents(agents) {
     state.dataset.state = a.state;
     cell(row, duration(now - a.since), "num");
     cell(row, a.call ? `${a.call.ani || ""} ${a.call.queue || ""}`.trim() : "");
+    const supervise = cell(row, "");
+    if (a.state === "on_call") {
+      supervise.append(
+        superviseButton(a.agent_id, "listen", "Listen"),
+        superviseButton(a.agent_id, "whisper", "Whisper"),
+        superviseButton(a.agent_id, "barge", "Barge"),
+      );
+    }
     const actions = cell(row, "");
     actions.append(
       forceButton(a.agent_id, "ready", "Ready"),
@@ -141,5 +177,6 @@ $("btn-logout").addEventListener("click", async () => {
   window.location.assign("/login");
 });
 
+$("my-phone").value = localStorage.getItem("cc-my-phone") || "";
 setInterval(render, 1000); // keeps the durations current
 socket.connect();

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.harness import HOTLINE, Stack, agent_tab, http_client, running_stack
+from tests.e2e.harness import HOTLINE, Stack, agent_tab, http_client, ready_agent, running_stack
 from tests.virtual_time import run_in_virtual_time
 
 
@@ -87,5 +87,43 @@ def test_forcing_an_agent_on_a_call_is_refused_and_agents_cannot_supervise(tmp_p
                 as_agent = await alice.http.get("/api/supervisor/floor")
                 assert as_agent.status_code == 403
             stack.sim.phone("1001").release()
+
+    run_in_virtual_time(scenario())
+
+
+def test_a_lead_listens_to_an_agents_call_from_their_own_phone(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_stack(tmp_path) as stack:
+            stack.sim.add_phone("1001", answer_after=1.0, talk_for=600.0)
+            lead_phone = stack.sim.add_phone("1100", answer_after=2.0, talk_for=600.0)
+            busy_phone = stack.sim.add_phone("1101", busy=True)
+            async with lead_client(stack) as http, ready_agent(stack, "alice") as alice:
+                not_yet = await http.post(
+                    "/api/supervisor/agents/alice/supervise",
+                    json={"mode": "listen", "phone": "1100"},
+                )
+                assert not_yet.status_code == 409  # alice is not on a call
+                await stack.sim.place_call("+12125550100", HOTLINE, digits=["2"])
+                await alice.expect("call_state", lambda d: d["state"] == "connected")
+
+                listening = await http.post(
+                    "/api/supervisor/agents/alice/supervise",
+                    json={"mode": "listen", "phone": "1100"},
+                )
+                assert listening.status_code == 200, listening.text
+                assert listening.json()["channel"].startswith("PJSIP/1001-")
+                assert lead_phone.answered == 1 and lead_phone.in_call
+
+                busy = await http.post(
+                    "/api/supervisor/agents/alice/supervise",
+                    json={"mode": "barge", "phone": "1101"},
+                )
+                assert busy.status_code == 409 and "busy" in busy.json()["error"]
+                assert busy_phone.answered == 0
+                bad = await http.post(
+                    "/api/supervisor/agents/alice/supervise",
+                    json={"mode": "shout", "phone": "1100"},
+                )
+                assert bad.status_code == 422 and bad.json()["field"] == "mode"
 
     run_in_virtual_time(scenario())
