@@ -16,6 +16,7 @@ from .schemas import ForceStateBody, SuperviseBody
 from .sessions import LoginSession
 from .supervision import SupervisorDesk
 
+CallIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
 AgentIdPath = Annotated[str, Path(min_length=1, max_length=150, pattern=r"^[A-Za-z0-9_.@-]+$")]
 
 
@@ -35,6 +36,13 @@ def supervisor_router(*, desk: SupervisorDesk, auth: Auth) -> APIRouter:
         answer = view_to_json(view)
         if answer is None:
             raise HTTPException(404, f"the ACD has no agent {agent_id}")
+        return answer
+
+    @router.get("/calls/{call_id}/explain")
+    async def explain(session: Lead, call_id: CallIdPath) -> dict[str, object]:
+        answer = desk.explain(call_id)
+        if answer is None:
+            raise HTTPException(404, f"the ACD has no routing record of call {call_id}")
         return answer
 
     @router.post("/agents/{agent_id}/supervise")

@@ -25,6 +25,10 @@ class SupervisorDesk(Protocol):
         """Put an agent in ``state`` on a team lead's behalf; audited with ``by``."""
         ...
 
+    def explain(self, call_id: str) -> dict[str, object] | None:
+        """Why the call is still waiting, or why its agent was chosen; None if unknown."""
+        ...
+
     async def supervise(
         self, agent_id: str, mode: SpyMode, phone: str, by: str
     ) -> dict[str, object]:

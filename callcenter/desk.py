@@ -9,16 +9,17 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from acd.engine import AcdEngine, UnknownAgent
+from acd.engine import AcdEngine, UnknownAgent, UnknownCall
 from acd.model import AgentStatus
 from acd.states import AgentState, IllegalTransition
+from acd.trace import Explanation
 from agent_ws.desk import AgentView, DeskRefused, view_to_json
 from agent_ws.supervision import ForcedState, SpyMode
 from callcenter.calls import CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
 from cti.errors import OriginateFailed, PbxError
-from cti.ids import AgentId, ChannelName
+from cti.ids import AgentId, CallId, ChannelName
 from cti.telephony import Telephony
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 audit = logging.getLogger("callcenter.audit")
 
 ChangeFn = Callable[[AgentId], None]
+#: How many waiting calls the floor lists, oldest first.
+WAITING_SHOWN = 20
 
 #: How long a wrap-up waits for the call's interaction row to be written.
 RECORD_WAIT_SECONDS = 10.0
@@ -89,8 +92,28 @@ class Desk:
         return {
             "agents": [view_to_json(v) for v in sorted(agents, key=lambda v: v.display_name)],
             "queues": [self._queue_line(name, now) for name in sorted(self._engine.queues)],
+            "waiting": self._waiting_lines(now),
             "at": now,
         }
+
+    def _waiting_lines(self, now: float) -> list[dict[str, object]]:
+        """The longest-waiting calls with the ACD's one-line reason (bounded: a wallboard
+        shows a screenful, and each reason costs a pass over the agents)."""
+        oldest = sorted(self._engine.waiting(), key=lambda c: c.joined_at)[:WAITING_SHOWN]
+        lines: list[dict[str, object]] = []
+        for waiting in oldest:
+            call_id = waiting.request.call_id
+            call = self._registry.get(call_id)
+            lines.append(
+                {
+                    "call_id": call_id,
+                    "queue": waiting.request.queue,
+                    "ani": call.ani if call else None,
+                    "waited": round(now - waiting.joined_at, 1),
+                    "why": self._engine.explain(call_id).text(),
+                }
+            )
+        return lines
 
     async def force_state(
         self, agent_id: str, state: ForcedState, reason: str | None, by: str
@@ -111,6 +134,13 @@ class Desk:
             extra={"agent_id": agent_id, "supervisor": by, "reason": reason},
         )
         return self._view(status)
+
+    def explain(self, call_id: str) -> dict[str, object] | None:
+        try:
+            why = self._engine.explain(CallId(call_id))
+        except UnknownCall:
+            return None
+        return explanation_json(why)
 
     async def supervise(
         self, agent_id: str, mode: SpyMode, phone: str, by: str
@@ -204,3 +234,30 @@ def forced_changes(current: AgentState, target: ForcedState, reason: str) -> lis
     if target == "ready":
         return [*steps, lambda e, a: e.go_ready(a)]
     return [*steps, lambda e, a: e.go_not_ready(a, reason)]
+
+
+def explanation_json(why: Explanation) -> dict[str, object]:
+    decision = why.decision
+    return {
+        "call_id": why.call_id,
+        "state": why.state,
+        "queue": why.queue,
+        "step": why.step,
+        "needed": dict(why.needed),
+        "position": why.position,
+        "skipped": {reason.value: n for reason, n in why.skipped.items()},
+        "decision": None
+        if decision is None
+        else {
+            "chosen": decision.chosen.agent_id,
+            "score": list(decision.chosen.score),
+            "strategy": decision.strategy,
+            "preferred": decision.preferred,
+            "runners_up": [
+                {"agent_id": c.agent_id, "score": list(c.score)} for c in decision.runners_up
+            ],
+            "skipped": {reason.value: n for reason, n in decision.skipped.items()},
+            "at": decision.at,
+        },
+        "text": why.text(),
+    }

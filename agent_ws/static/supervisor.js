@@ -111,9 +111,24 @@ function renderAgents(agents) {
   }
 }
 
+function renderWaiting(waiting) {
+  const body = $("waiting").querySelector("tbody");
+  body.replaceChildren();
+  for (const w of waiting || []) {
+    const row = document.createElement("tr");
+    row.dataset.call = w.call_id;
+    cell(row, w.ani || "withheld");
+    cell(row, w.queue);
+    cell(row, duration(w.waited), "num");
+    cell(row, w.why, "why");
+    body.appendChild(row);
+  }
+}
+
 function render() {
   if (!model.floor) return;
   renderQueues(model.floor.queues);
+  renderWaiting(model.floor.waiting);
   renderAgents(model.floor.agents);
 }
 

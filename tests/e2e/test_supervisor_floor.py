@@ -1,12 +1,22 @@
 """The team lead's side: the floor at a glance, forced states, live wallboard messages."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 
-from tests.e2e.harness import HOTLINE, Stack, agent_tab, http_client, ready_agent, running_stack
+from acd.events import CallQueued
+from tests.e2e.harness import (
+    DEADLINE,
+    HOTLINE,
+    Stack,
+    agent_tab,
+    http_client,
+    ready_agent,
+    running_stack,
+)
 from tests.virtual_time import run_in_virtual_time
 
 
@@ -125,5 +135,35 @@ def test_a_lead_listens_to_an_agents_call_from_their_own_phone(tmp_path: Path) -
                     json={"mode": "shout", "phone": "1100"},
                 )
                 assert bad.status_code == 422 and bad.json()["field"] == "mode"
+
+    run_in_virtual_time(scenario())
+
+
+def test_the_acd_explains_a_waiting_call_and_a_connected_one(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_stack(tmp_path) as stack:
+            stack.sim.add_phone("1002", answer_after=1.0, talk_for=600.0)
+            queued = asyncio.Event()
+            stack.app.bus.subscribe(CallQueued, lambda _: queued.set())
+            async with lead_client(stack) as http:
+                call = await stack.sim.place_call("+12125550100", HOTLINE, digits=["2"])
+                async with asyncio.timeout(DEADLINE):
+                    await queued.wait()
+                waiting = (await http.get(f"/api/supervisor/calls/{call.uniqueid}/explain")).json()
+                assert waiting["state"] == "waiting" and waiting["position"] == 1
+                assert waiting["skipped"] == {"not_ready": 3}
+                assert "no agent can take it" in waiting["text"]
+                floor = (await http.get("/api/supervisor/floor")).json()
+                assert [w["call_id"] for w in floor["waiting"]] == [call.uniqueid]
+
+                async with ready_agent(stack, "bob") as bob:
+                    await bob.expect("call_state", lambda d: d["state"] == "connected")
+                    chosen = (
+                        await http.get(f"/api/supervisor/calls/{call.uniqueid}/explain")
+                    ).json()
+                assert chosen["state"] == "connected"
+                assert chosen["decision"]["chosen"] == "bob"
+                missing = await http.get("/api/supervisor/calls/no-such-call/explain")
+                assert missing.status_code == 404
 
     run_in_virtual_time(scenario())
