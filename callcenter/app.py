@@ -25,6 +25,7 @@ from callcenter.calls import CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
 from callcenter.desk import Desk
+from callcenter.directory import CrmDirectory
 from callcenter.event_log import EventLogWriter
 from callcenter.floor import FloorPublisher
 from callcenter.gateway import AcdGateway
@@ -155,6 +156,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         crm=crm,
         clock=clock,
         poll_ms=settings.queue_poll_ms,
+        directory=CrmDirectory(sessions),
     )
     agi = AgiServer({"inbound": route}, settings.agi_host, settings.agi_port)
     metrics = LiveMetrics(

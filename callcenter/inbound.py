@@ -10,6 +10,7 @@ FastAGI socket is only a hint: the caller is recorded as having hung up only whe
 import asyncio
 import logging
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Protocol
 
 from acd.engine import AcdEngine, UnknownQueue
@@ -17,10 +18,13 @@ from acd.model import CallRequest
 from callcenter.calls import ActiveCall, CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CallerFacts
+from callcenter.directory import caller_facts
 from callcenter.gateway import AcdGateway
+from crm_core.contacts import CallerMatch
 from cti.agi_server import AgiSession
 from cti.errors import ChannelGone, PbxError
 from cti.ids import AgentId, CallId, QueueName, UniqueId
+from ivr.directory import CustomerDirectory
 from ivr.flow import Flow
 from ivr.interpreter import IvrOutcome
 from ivr.queue_wait import wait_for_agent
@@ -52,7 +56,9 @@ class InboundRoute:
         crm: CrmPort,
         clock: LoopClock,
         poll_ms: int,
+        directory: CustomerDirectory | None = None,
     ) -> None:
+        self._directory = directory
         self._flows = flows
         self._engine = engine
         self._gateway = gateway
@@ -89,7 +95,15 @@ class InboundRoute:
         facts = await self._crm.identify(call)
         try:
             await session.answer()
-            outcome = await run_flow(flow, session)
+            match = call.match if isinstance(call.match, CallerMatch) else None
+            outcome = await run_flow(
+                flow,
+                session,
+                caller=caller_facts(match, call.ani),
+                ani=call.ani,
+                directory=self._directory,
+                clock=self._wall_clock,
+            )
             self._note_ivr(call, outcome)
             if outcome.queue is None:
                 call.outcome = "self_served"
@@ -112,6 +126,9 @@ class InboundRoute:
         except PbxError as exc:
             log.error("call %s: PBX error %s; ending the session", call.call_id, exc)
             await self._caller_left(call)
+
+    def _wall_clock(self) -> datetime:
+        return datetime.fromtimestamp(self._clock.now(), UTC)
 
     def _note_ivr(self, call: ActiveCall, outcome: IvrOutcome) -> None:
         call.ivr_path = outcome.path
