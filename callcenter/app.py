@@ -33,6 +33,7 @@ from callcenter.inbound import InboundRoute
 from callcenter.metrics import LiveMetrics
 from callcenter.pbx_link import PbxLink
 from callcenter.settings import Settings
+from callcenter.wait_estimate import WaitEstimates
 from callcenter.wiring import Reactions, wire
 from crm_core.agents import list_agents
 from crm_core.db import make_engine, make_sessionmaker
@@ -139,7 +140,8 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         engine.add_agent(profile)
     registry = CallRegistry()
     crm = CrmAdapter(sessions, settings.default_region)
-    gateway = AcdGateway(engine, settings.ring_timeout)
+    estimates = WaitEstimates(engine)
+    gateway = AcdGateway(engine, settings.ring_timeout, estimates)
     desk = Desk(engine, registry, crm, clock, telephony=lambda: pbx.telephony)
     hub = Hub(clock=clock)
     event_log = EventLogWriter(sessions)
@@ -147,7 +149,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         engine=engine, gateway=gateway, registry=registry, hub=hub, desk=desk, clock=clock
     )
     floor = FloorPublisher(desk, hub, loop)
-    wire(bus, reactions, event_log.append, floor.changed)
+    wire(bus, reactions, event_log.append, floor.changed, estimates)
     route = InboundRoute(
         flows=flows,
         engine=engine,

@@ -6,14 +6,22 @@ dial targets), because ``ivr`` and ``acd`` never import each other.
 
 from acd.engine import AcdEngine
 from acd.model import Offer
+from callcenter.wait_estimate import WaitEstimates
 from cti.ids import CallId
 from ivr.queue_wait import DialTarget
 
 
 class AcdGateway:
-    def __init__(self, engine: AcdEngine, ring_timeout: int) -> None:
+    def __init__(
+        self, engine: AcdEngine, ring_timeout: int, estimates: WaitEstimates | None = None
+    ) -> None:
         self._engine = engine
         self._ring_timeout = ring_timeout
+        self._estimates = estimates
+
+    def position(self, call_id: str) -> tuple[int, float] | None:
+        """For the queue announcements (``ivr.queue_wait.QueuePosition``)."""
+        return self._estimates.position(call_id) if self._estimates else None
 
     def poll_offer(self, call_id: str) -> DialTarget | None:
         offer = self._engine.offer_for(CallId(call_id))

@@ -27,7 +27,7 @@ from cti.ids import AgentId, CallId, QueueName, UniqueId
 from ivr.directory import CustomerDirectory
 from ivr.flow import Flow
 from ivr.interpreter import IvrOutcome
-from ivr.queue_wait import wait_for_agent
+from ivr.queue_wait import Announcing, wait_for_agent
 from ivr.runner import run_flow
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 #: How long to wait for the AMI's word (a hang-up request for the caller's channel) after
 #: the FastAGI side reported a dead channel.
 HANGUP_CONFIRMATION_SECONDS = 5.0
+#: The least time between two position announcements to a waiting caller.
+ANNOUNCE_EVERY_S = 45.0
 #: Tier to queue priority: gold and platinum customers are answered first.
 TIER_PRIORITY = {"platinum": 20, "gold": 10, "silver": 5, "bronze": 1, "none": 0}
 
@@ -117,7 +119,11 @@ class InboundRoute:
                 call.outcome = "failed"
                 return
             connected = await wait_for_agent(
-                session, self._gateway, call.call_id, poll_ms=self._poll_ms
+                session,
+                self._gateway,
+                call.call_id,
+                poll_ms=self._poll_ms,
+                announcing=Announcing(min_interval_s=ANNOUNCE_EVERY_S),
             )
             call.agent_id = connected.target.agent_id
             call.outcome = "answered"

@@ -27,6 +27,7 @@ from callcenter.clock import LoopClock
 from callcenter.desk import Desk
 from callcenter.gateway import AcdGateway
 from callcenter.pop import build_pop
+from callcenter.wait_estimate import WaitEstimates
 from cti.events import (
     ChannelHungUp,
     DeviceStateChanged,
@@ -117,6 +118,7 @@ def wire(
     r: Reactions,
     log_event: Callable[[AcdEvent], None],
     floor_changed: Callable[[AcdEvent], None],
+    estimates: WaitEstimates,
 ) -> list[Callable[[], None]]:
     """Subscribe every reaction; returns the unsubscribe callables."""
     return [
@@ -127,6 +129,8 @@ def wire(
         bus.subscribe(DeviceStateChanged, r.device_changed),
         bus.subscribe(AgentReserved, r.agent_reserved),
         bus.subscribe(CallConnected, r.call_connected),
+        bus.subscribe(CallConnected, estimates.call_connected),
+        bus.subscribe(CallFinished, estimates.call_finished),
         bus.subscribe(CallFinished, r.call_finished),
         bus.subscribe(OfferFailed, r.offer_failed),
         bus.subscribe(AgentStateChanged, r.agent_state_changed),

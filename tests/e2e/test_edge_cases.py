@@ -148,3 +148,24 @@ async def rows_when_settled(stack: Stack, call_id: str) -> list[InteractionRecor
     async with asyncio.timeout(DEADLINE):
         await stack.app.agi.idle()
     return await interactions(stack.db_url, call_id)
+
+
+def test_a_waiting_caller_hears_their_place_in_line(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_stack(tmp_path) as stack:
+            queued = asyncio.Event()
+            stack.app.bus.subscribe(CallQueued, lambda _: queued.set())
+            first = await stack.sim.place_call("+12125550100", HOTLINE, digits=["2"])
+            await stack.sim.place_call("+12125550111", HOTLINE, digits=["2"])
+            async with asyncio.timeout(DEADLINE):
+                await queued.wait()
+            await asyncio.sleep(60)  # virtual: both wait a minute, nobody is signed in
+            first.hang_up()
+            await asyncio.sleep(60)
+        second = stack.sim.calls[1]
+        said = [c.split()[2] for c in second.agi_commands if c.startswith("SAY NUMBER")]
+        # At once: 2nd in line, 2 × 180 s average handle time = 6 min (nobody signed in);
+        # then, once the caller ahead gave up: 1st, 3 min. Never the same news twice.
+        assert said == ["2", "6", "1", "3"]
+
+    run_in_virtual_time(scenario())

@@ -1,0 +1,50 @@
+"""Expected waits for the queue announcements: position × average handle time ÷ agents.
+
+A deliberately simple, explainable estimate: the handle time is a moving average of the
+queue's finished calls (180 s until there are any), the agents are those signed in with
+the queue's skill. Erlang-based advice lives in ``acd.erlang``; a caller needs a number of
+minutes that moves the right way, not a model.
+"""
+
+from acd.engine import AcdEngine, UnknownCall
+from acd.events import CallConnected, CallFinished
+from acd.states import AgentState
+from cti.ids import CallId, QueueName
+
+DEFAULT_HANDLE_S = 180.0
+#: Weight of the newest call in the moving average.
+WEIGHT = 0.2
+
+
+class WaitEstimates:
+    def __init__(self, engine: AcdEngine) -> None:
+        self._engine = engine
+        self._handle: dict[QueueName, float] = {}
+        self._queue_of: dict[CallId, QueueName] = {}
+
+    def call_connected(self, event: CallConnected) -> None:
+        self._queue_of[event.call_id] = event.queue
+
+    def call_finished(self, event: CallFinished) -> None:
+        queue = self._queue_of.pop(event.call_id, None)
+        if queue is None:
+            return
+        old = self._handle.get(queue, DEFAULT_HANDLE_S)
+        self._handle[queue] = (1 - WEIGHT) * old + WEIGHT * event.talk_seconds
+
+    def position(self, call_id: str) -> tuple[int, float] | None:
+        """(place in line, expected seconds) of a waiting call; None once it is offered."""
+        try:
+            why = self._engine.explain(CallId(call_id))
+        except UnknownCall:
+            return None
+        if why.state != "waiting" or why.position is None:
+            return None
+        queue = self._engine.queues[why.queue]
+        serving = sum(
+            1
+            for a in self._engine.agents()
+            if a.state is not AgentState.SIGNED_OUT and a.profile.skills.get(queue.skill, 0) > 0
+        )
+        handle = self._handle.get(why.queue, DEFAULT_HANDLE_S)
+        return why.position, why.position * handle / max(1, serving)
