@@ -1,7 +1,19 @@
 """Outbound campaigns: lists, pacing (preview, progressive, predictive), abandon-rate
 control, call windows, retries and do-not-call checks.
 
-Not built yet: the walking skeleton only reserves the package. It will ask ``acd`` for
-agents through its public API and place calls with ``cti`` commands (AMI ``Originate``),
-never reaching into ``acd``'s internals.
+The pure core, all I/O-free and driven by a ``now`` passed in (``Clock.now()`` seconds):
+
+- ``campaign``: the campaign life cycle (draft → scheduled → running ↔ paused →
+  finished, or stopped) as one transition table with a typed refusal;
+- ``windows``: call windows in the recipient's local time, open in every candidate zone;
+- ``compliance``: do-not-call and suppression checks on facts passed in, and the
+  pre-flight count of who will be skipped and why;
+- ``retries``: retry rules per outcome, alternate numbers in order;
+- ``gate``: the one check before every dial (compliance, window, retry rule);
+- ``abandon``: the 30-day / per-day abandon ledger the law caps;
+- ``pacing``: how many dials to place now, within the abandon cap.
+
+Not built yet: the shell that holds campaign state, gathers lead facts through a
+``LeadSource`` and places calls with ``cti`` commands (AMI ``Originate``). It asks
+``acd`` for agents through its public API, never reaching into ``acd``'s internals.
 """
