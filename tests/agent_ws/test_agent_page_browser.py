@@ -4,42 +4,23 @@ Skipped when /usr/bin/chromium is missing, unless CALLCENTER_REQUIRE_BROWSER=1 m
 a failure (``apt-get install chromium``; Playwright cannot download its own browser here).
 """
 
-import os
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Page, expect
+
+from tests.browser import chromium_page, require_chromium
 
 from .conftest import USERS, LiveServer, Stack
 from .fakes import sample_pop
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-if not CHROMIUM.exists():
-    if os.environ.get("CALLCENTER_REQUIRE_BROWSER") == "1":
-        raise RuntimeError("CALLCENTER_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing")
-    pytest.skip("no /usr/bin/chromium", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture
 async def page() -> AsyncIterator[Page]:
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            timeout=60_000,  # a first start on a fresh machine builds its caches
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            context = await browser.new_context()
-            page = await context.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            yield page
-            assert errors == [], errors
-        finally:
-            await browser.close()
+    async with chromium_page() as page:
+        yield page
 
 
 async def log_in(page: Page, live: LiveServer, username: str) -> None:

@@ -7,41 +7,23 @@ short simulated prompts and talk times. Skipped without /usr/bin/chromium unless
 CALLCENTER_REQUIRE_BROWSER=1 makes that a failure.
 """
 
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
+from tests.browser import chromium_page, require_chromium
 from tests.e2e.harness import HOTLINE, running_stack
 from tests.e2e.test_hotline_call import GRACE, interactions
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-if not CHROMIUM.exists():
-    if os.environ.get("CALLCENTER_REQUIRE_BROWSER") == "1":
-        raise RuntimeError("CALLCENTER_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing")
-    pytest.skip("no /usr/bin/chromium", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture
 async def page() -> AsyncIterator[Page]:
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            timeout=60_000,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        try:
-            page = await (await browser.new_context()).new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            yield page
-            assert errors == [], errors
-        finally:
-            await browser.close()
+    async with chromium_page() as page:
+        yield page
 
 
 async def test_agent_sees_the_callers_record_while_the_phone_rings_and_wraps_up(
