@@ -19,6 +19,7 @@ from .errors import install_error_handlers
 from .hub import Hub
 from .pages import STATIC_DIR, pages_router
 from .routes_agent import agent_router, health_router
+from .routes_crm import crm_router
 from .routes_metrics import metrics_router
 from .routes_supervisor import supervisor_router
 from .sessions import SessionStore
@@ -75,6 +76,7 @@ def create_app(
         )
     )
     app.include_router(agent_router(desk=desk, auth=auth))
+    app.include_router(crm_router(sessionmaker=sessionmaker, auth=auth, clock=clock))
     if supervision is not None:
         app.include_router(supervisor_router(desk=supervision, auth=auth))
     app.include_router(ws_router(desk=desk, hub=hub, sessions=sessions))

@@ -1,0 +1,139 @@
+"""The pydantic shapes of what clients send to the CRM's REST routes.
+
+Owns validation of CRM input at the edge: lengths, closed sets (tiers, statuses, outcomes),
+timezone-aware times, unknown fields refused. crm_core checks its own rules again (a name or
+an organisation, dialable phones, an IANA zone); these models only keep garbage out so a
+refusal names the field. Nothing here reads or writes the CRM.
+"""
+
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from crm_core.vocabulary import FollowUpOutcome, PhoneKind, Priority, RequestStatus, Tier
+
+
+def _text(max_length: int, *, min_length: int = 0) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+
+
+Name = Annotated[str, _text(128)]
+Organisation = Annotated[str, _text(256)]
+Language = Annotated[str, _text(16, min_length=1)]
+
+
+def _iana_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is not an IANA time zone") from None
+    return name
+
+
+TimeZoneName = Annotated[str, _text(64, min_length=1), AfterValidator(_iana_zone)]
+Username = Annotated[str, _text(64, min_length=1)]
+Subject = Annotated[str, _text(200, min_length=1)]
+Note = Annotated[str, StringConstraints(max_length=2000)]
+LongText = Annotated[str, StringConstraints(max_length=100_000)]
+PhoneText = Annotated[str, _text(40, min_length=1)]
+Email = Annotated[str, _text(254), StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$")]
+
+
+class _Strict(BaseModel):
+    # An unknown field is a client bug worth reporting, not something to ignore.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PhoneBody(_Strict):
+    kind: PhoneKind = PhoneKind.MOBILE
+    number: PhoneText
+
+
+class ContactCreateBody(_Strict):
+    """A new contact; it needs a first name, a last name or an organisation."""
+
+    first_name: Name = ""
+    last_name: Name = ""
+    organisation: Organisation | None = None
+    language: Language = "en"
+    timezone: TimeZoneName | None = None
+    notes: LongText = ""
+    tier: Tier = Tier.NONE
+    account_manager: Username | None = None
+    phones: Annotated[list[PhoneBody], Field(max_length=20)] = []
+    emails: Annotated[list[Email], Field(max_length=20)] = []
+
+    @model_validator(mode="after")
+    def _named(self) -> "ContactCreateBody":
+        if not (self.first_name or self.last_name or self.organisation):
+            raise ValueError("a contact needs a first_name, last_name or organisation")
+        return self
+
+
+class ContactPatchBody(_Strict):
+    """The fields to change; fields left out keep their value, ``null`` clears the optional
+    ones. The version it is based on comes in the ``If-Match`` header."""
+
+    first_name: Name | None = None
+    last_name: Name | None = None
+    organisation: Organisation | None = None
+    language: Language | None = None
+    timezone: TimeZoneName | None = None
+    notes: LongText | None = None
+    tier: Tier | None = None
+    account_manager: Username | None = None
+    value_score: Annotated[int, Field(ge=0, le=100)] | None = None
+    current_value_cents: Annotated[int, Field(ge=0)] | None = None
+    potential_value_cents: Annotated[int, Field(ge=0)] | None = None
+
+
+class RequestCreateBody(_Strict):
+    contact_id: Annotated[int, Field(ge=1)]
+    subject: Subject
+    description: LongText = ""
+    category: Annotated[str, _text(64, min_length=1)] = "general"
+    priority: Priority = Priority.NORMAL
+    due_at: AwareDatetime | None = None
+
+
+class StatusBody(_Strict):
+    status: RequestStatus
+    note: Note = ""
+
+
+class AssignBody(_Strict):
+    assignee: Username
+    note: Note = ""
+
+
+class FollowUpCreateBody(_Strict):
+    """``assignee`` defaults to the logged-in user."""
+
+    contact_id: Annotated[int, Field(ge=1)]
+    subject: Subject
+    due_at: AwareDatetime
+    assignee: Username | None = None
+    request_number: Annotated[int, Field(ge=1)] | None = None
+
+
+class FollowUpCompleteBody(_Strict):
+    outcome: FollowUpOutcome
+    note: Note = ""
+
+
+class DoNotCallBody(_Strict):
+    """``expires_at`` null keeps the number listed for good."""
+
+    number: PhoneText
+    reason: Annotated[str, _text(500)] = ""
+    source: Annotated[str, _text(64, min_length=1)]
+    expires_at: AwareDatetime | None = None
