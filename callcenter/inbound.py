@@ -93,8 +93,18 @@ class InboundRoute:
         finally:
             await self._finish(call)
 
+    async def _identify(self, call: ActiveCall) -> CallerFacts | None:
+        """The caller's CRM facts; a CRM failure must not stop the call, only its pop."""
+        try:
+            return await self._crm.identify(call)
+        except Exception:
+            log.exception(
+                "call %s: CRM look-up of %r failed; serving as unknown", call.call_id, call.ani
+            )
+            return None
+
     async def _serve(self, session: AgiSession, flow: Flow, call: ActiveCall) -> None:
-        facts = await self._crm.identify(call)
+        facts = await self._identify(call)
         try:
             await session.answer()
             match = call.match if isinstance(call.match, CallerMatch) else None

@@ -2,6 +2,7 @@
 callers who press nothing useful, callers who hang up, sessions that end without a hangup."""
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 from acd.events import CallQueued
@@ -167,5 +168,24 @@ def test_a_waiting_caller_hears_their_place_in_line(tmp_path: Path) -> None:
         # At once: 2nd in line, 2 × 180 s average handle time = 6 min (nobody signed in);
         # then, once the caller ahead gave up: 1st, 3 min. Never the same news twice.
         assert said == ["2", "6", "1", "3"]
+
+    run_in_virtual_time(scenario())
+
+
+def test_a_crm_failure_at_lookup_still_serves_the_call_as_unknown(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_stack(tmp_path) as stack:
+            # Break caller matching only: the numbers table is gone, interactions remain.
+            with sqlite3.connect(tmp_path / "callcenter.db") as db:
+                db.execute("DROP TABLE contact_phones")
+            stack.sim.add_phone("1001", talk_for=5)
+            async with ready_agent(stack, "alice") as alice:
+                call = await stack.sim.place_call("+12125550100", HOTLINE, digits=["2"])
+                pop = await alice.expect("pop")
+                await alice.expect("agent_state", lambda d: d["state"] == "wrap_up")
+                await alice.command("wrap_up", disposition="resolved")
+            rows = await rows_when_settled(stack, call.uniqueid)
+        assert pop["candidates"] == [] and pop["ani"] == "+12125550100"
+        assert [r.outcome for r in rows] == ["answered"]
 
     run_in_virtual_time(scenario())
