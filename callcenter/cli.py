@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--agi-port", type=int, default=4573)
     sim.add_argument("--call-every", type=float, default=6.0)
     sim.add_argument("--hotline", default="8005551234")
+    sim.add_argument(
+        "--ani", action="append", default=None, help="a caller number to dial from (repeatable)"
+    )
 
     bench = sub.add_parser(
         "bench", help="run a benchmark (figures against a baseline measured in the same run)"
@@ -103,7 +106,7 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await commands.serve(settings.with_overrides(**overrides))
     if args.command == "sim":
         return await commands.sim(
-            args.ami_port, args.agi_host, args.agi_port, args.call_every, args.hotline
+            args.ami_port, args.agi_host, args.agi_port, args.call_every, args.hotline, args.ani
         )
     return await commands.db(args.action, args.db_url or settings.db_url)
 

@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import socket
+from collections.abc import Sequence
 from pathlib import Path
 
 from callcenter.app import run_app
@@ -16,6 +17,8 @@ log = logging.getLogger("callcenter")
 DEMO_HOTLINE = "8005551234"
 #: Callers the demo simulator dials from: seeded customers, one unknown, one withheld.
 DEMO_UNKNOWN_ANIS = ("+13055550199", "anonymous")
+#: Who ``callcenter sim`` dials from by default: the demo CRM's customers and two strangers.
+DEMO_CALLERS = ("+12125550100", "+12125550111", "+13125550144", "+16175550110", *DEMO_UNKNOWN_ANIS)
 
 
 def free_port() -> int:
@@ -51,7 +54,14 @@ async def serve(settings: Settings) -> int:
     return 0
 
 
-async def sim(ami_port: int, agi_host: str, agi_port: int, call_every: float, hotline: str) -> int:
+async def sim(
+    ami_port: int,
+    agi_host: str,
+    agi_port: int,
+    call_every: float,
+    hotline: str,
+    anis: Sequence[str] | None = None,
+) -> int:
     if call_every <= 0:
         raise SettingsError("--call-every must be positive")
     config = SimConfig(
@@ -62,7 +72,7 @@ async def sim(ami_port: int, agi_host: str, agi_port: int, call_every: float, ho
         f"agi://{agi_host}:{agi_port}/inbound, a call every {call_every}s"
     )
     await run_standalone(
-        config, call_every=call_every, anis=DEMO_UNKNOWN_ANIS, menu_digits=("1", "2")
+        config, call_every=call_every, anis=anis or DEMO_CALLERS, menu_digits=("1", "2")
     )
     return 0
 

@@ -25,6 +25,7 @@ async def run_standalone(
     anis: Sequence[str],
     menu_digits: Sequence[str],
     stop: asyncio.Event | None = None,
+    patience: tuple[float, float] | None = (60.0, 240.0),
 ) -> None:
     sim = Simulator(config)
     sim.auto_create_phones()
@@ -34,7 +35,11 @@ async def run_standalone(
     try:
         while hotlines and anis and not (stop is not None and stop.is_set()):
             digits = [rng.choice(list(menu_digits))] if menu_digits else []
-            await sim.place_call(rng.choice(list(anis)), rng.choice(hotlines), digits=digits)
+            # Real callers give up: without patience an unattended demo would pile up calls.
+            waits = rng.uniform(*patience) if patience else None
+            await sim.place_call(
+                rng.choice(list(anis)), rng.choice(hotlines), digits=digits, patience=waits
+            )
             _forget_ended(sim)
             await _pause(call_every, stop)
         if stop is not None:
