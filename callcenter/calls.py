@@ -36,6 +36,8 @@ class ActiveCall:
     ended_at: float | None = None
     outcome: str | None = None
     interaction_id: int | None = None
+    #: What the call's record should say beyond its fields (a voicemail file, a callback).
+    notes: str = ""
     pop: dict[str, object] | None = None
     hangup_cause: int | None = None
     #: The agent's leg while it rings or talks (from the AMI's ``DialBegin``), for ChanSpy.

@@ -66,6 +66,7 @@ class CrmAdapter:
             wait_seconds=wait_seconds(call),
             talk_seconds=talk_seconds(call),
             outcome=Outcome(call.outcome) if call.outcome else None,
+            notes=call.notes,
         )
         async with self._sessions() as session, session.begin():
             call.interaction_id = await record_interaction(session, draft)

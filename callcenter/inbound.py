@@ -35,6 +35,12 @@ log = logging.getLogger(__name__)
 #: How long to wait for the AMI's word (a hang-up request for the caller's channel) after
 #: the FastAGI side reported a dead channel.
 HANGUP_CONFIRMATION_SECONDS = 5.0
+#: Where Asterisk writes voicemail left in the IVR, and its limits.
+VOICEMAIL_DIR = "/var/spool/asterisk/callcenter/voicemail"
+VOICEMAIL_SILENCE_S = 5
+VOICEMAIL_MAX_S = 180
+#: How long an external number rings when the IVR transfers a caller there.
+TRANSFER_RING_S = 60
 #: The least time between two position announcements to a waiting caller.
 ANNOUNCE_EVERY_S = 45.0
 #: Tier to queue priority: gold and platinum customers are answered first.
@@ -59,8 +65,10 @@ class InboundRoute:
         clock: LoopClock,
         poll_ms: int,
         directory: CustomerDirectory | None = None,
+        trunk: str = "trunk",
     ) -> None:
         self._directory = directory
+        self._trunk = trunk
         self._flows = flows
         self._engine = engine
         self._gateway = gateway
@@ -118,7 +126,7 @@ class InboundRoute:
             )
             self._note_ivr(call, outcome)
             if outcome.queue is None:
-                call.outcome = "self_served"
+                await self._end_in_ivr(session, call, outcome)
                 return
             try:
                 self._enqueue(call, outcome, facts)
@@ -142,6 +150,30 @@ class InboundRoute:
         except PbxError as exc:
             log.error("call %s: PBX error %s; ending the session", call.call_id, exc)
             await self._caller_left(call)
+
+    async def _end_in_ivr(self, session: AgiSession, call: ActiveCall, outcome: IvrOutcome) -> None:
+        """The flow ended without a queue: a message, a transfer, a callback, or served."""
+        if outcome.voicemail is not None:
+            recording = f"{VOICEMAIL_DIR}/{call.call_id}"
+            # Record(file.format,silence,maxduration,options): "k" keeps the file if the
+            # caller hangs up while speaking, which is how most messages end.
+            await session.exec(
+                "Record", f"{recording}.wav,{VOICEMAIL_SILENCE_S},{VOICEMAIL_MAX_S},k"
+            )
+            call.outcome = "voicemail"
+            call.notes = f"voicemail for {outcome.voicemail}: {recording}.wav"
+        elif outcome.transfer_to is not None:
+            await session.exec(
+                "Dial", f"PJSIP/{outcome.transfer_to}@{self._trunk},{TRANSFER_RING_S}"
+            )
+            call.outcome = "transferred_out"
+            call.notes = f"transferred to {outcome.transfer_to}"
+        elif outcome.callback_number is not None:
+            call.outcome = "callback_requested"
+            queue = outcome.callback_queue or "the first free agent"
+            call.notes = f"call back {outcome.callback_number} ({queue})"
+        else:
+            call.outcome = "self_served"
 
     def _wall_clock(self) -> datetime:
         return datetime.fromtimestamp(self._clock.now(), UTC)

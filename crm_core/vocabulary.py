@@ -90,6 +90,10 @@ class Outcome(StrEnum):
     #: The FastAGI session ended but the AMI never confirmed a hangup: the caller may be
     #: holding in the dialplan's fallback context, to be brought back on the next resync.
     SESSION_LOST = "session_lost"
+    #: The caller left a message for a team (IVR voicemail node).
+    VOICEMAIL = "voicemail"
+    #: The IVR sent the caller to an external number.
+    TRANSFERRED_OUT = "transferred_out"
 
 
 def sql_in(values: type[StrEnum]) -> str:

@@ -86,6 +86,26 @@ async def app_playback(pbx: Pbx, ch: Channel, data: str) -> int:
     return 0 if played else -1
 
 
+#: How long a simulated caller speaks into Record() before hanging up.
+MESSAGE_SECONDS = 12.0
+
+
+async def app_record(pbx: Pbx, ch: Channel, data: str) -> int:
+    """Record(file.format,silence,maxduration,options) (apps/app_record.c): the simulated
+    caller speaks for a while, then falls silent, which ends the recording
+    (RECORD_STATUS=SILENCE); a caller who hangs up first ends it with HANGUP and -1.
+    Sets RECORDED_FILE like the real app."""
+    parts = data.split(",")
+    try:
+        limit = float(parts[2]) if len(parts) > 2 and parts[2] else MESSAGE_SECONDS
+    except ValueError:
+        limit = MESSAGE_SECONDS
+    pbx.set_var(ch, "RECORDED_FILE", parts[0].rsplit(".", 1)[0])
+    spoke = await hold_for(pbx, ch, min(limit, MESSAGE_SECONDS))
+    pbx.set_var(ch, "RECORD_STATUS", "SILENCE" if spoke else "HANGUP")
+    return 0 if spoke else -1
+
+
 async def app_music_on_hold(pbx: Pbx, ch: Channel, data: str) -> int:
     if ch.interrupted:
         return -1
@@ -115,6 +135,7 @@ APPS: dict[str, App] = {
     "hangup": app_hangup,
     "wait": app_wait,
     "playback": app_playback,
+    "record": app_record,
     "musiconhold": app_music_on_hold,
     "dial": dial_app,
     "chanspy": app_chanspy,

@@ -34,7 +34,7 @@ TABLES = {
     "follow_ups",
     "do_not_call",
 }
-HEAD = "0002"
+HEAD = "0003"
 
 
 def _schema_drift(connection: Connection) -> list[Any]:
