@@ -95,18 +95,21 @@ def reload_flows(flows: FlowLibrary, engine: AcdEngine) -> ReloadReport:
     for path, error in report.refused.items():
         log.error("flow %s refused, the running version stays in service: %s", path, error)
     for hotline in (*report.added, *report.changed):
-        unknown = {q.name for q in queues_of({hotline: flows[hotline]}, 0)} - set(engine.queues)
+        unknown = queue_names({hotline: flows[hotline]}) - set(engine.queues)
         if unknown:
             log.error("flow for %s routes to queues the ACD does not have: %s", hotline, unknown)
     log.info("flows reloaded: %s", report)
     return report
 
 
+def queue_names(flows: Mapping[str, Flow]) -> set[str]:
+    """Every queue the flows route to."""
+    return {n.queue for f in flows.values() for n in f.nodes.values() if isinstance(n, QueueNode)}
+
+
 def queues_of(flows: Mapping[str, Flow], wrap_up_seconds: float) -> list[QueueConfig]:
     """One queue per queue node; a queue answers with the skill of the same name."""
-    names = sorted(
-        {n.queue for f in flows.values() for n in f.nodes.values() if isinstance(n, QueueNode)}
-    )
+    names = sorted(queue_names(flows))
     return [QueueConfig(QueueName(q), q, 1, wrap_up_seconds) for q in names]
 
 

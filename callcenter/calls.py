@@ -97,9 +97,6 @@ class CallRegistry:
         if call is not None and event.status == "ANSWER" and call.answered_at is None:
             call.answered_at = now
 
-    def forget_early_hangup(self, uniqueid: UniqueId) -> None:
-        self._early_hangups.pop(uniqueid, None)
-
     @staticmethod
     def _mark_hung_up(call: ActiveCall, cause: int) -> None:
         call.hangup_cause = cause

@@ -17,6 +17,3 @@ class LoopClock:
 
     def now(self) -> float:
         return self._wall_start + (self._loop.time() - self._loop_start)
-
-    def monotonic(self) -> float:
-        return self._loop.time()

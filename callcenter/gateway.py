@@ -4,6 +4,8 @@ Adapts ``acd.engine.AcdEngine`` (typed offers) to ``ivr.queue_wait.QueueGateway`
 dial targets), because ``ivr`` and ``acd`` never import each other.
 """
 
+from collections.abc import Callable
+
 from acd.engine import AcdEngine
 from acd.model import Offer
 from callcenter.wait_estimate import WaitEstimates
@@ -30,17 +32,21 @@ class AcdGateway:
         return DialTarget(offer.agent_id, offer.endpoint, self._ring_timeout)
 
     def dial_result(self, call_id: str, target: DialTarget, status: str) -> None:
-        offer = self._engine.offer_for(CallId(call_id))
-        if offer is not None and offer.agent_id == target.agent_id:
-            self._engine.offer_result(offer, status)
+        """``DIALSTATUS`` after the session's ``EXEC Dial`` returned."""
+        self._settle(call_id, status, lambda offer: offer.agent_id == target.agent_id)
 
-    def dial_ended(self, call_id: str, status: str) -> Offer | None:
+    def dial_ended(self, call_id: str, dest_channel: str, status: str) -> None:
         """The AMI's ``DialEnd`` for the caller's channel: settle the offer at once.
 
         The session is inside ``EXEC Dial`` for the whole conversation, so waiting for the
-        command's reply would leave the agent "reserved" while they talk.
+        command's reply would leave the agent "reserved" while they talk. Only a dial to the
+        reserved agent's phone (``PJSIP/1001-0000000a`` for ``PJSIP/1001``) counts.
         """
+        self._settle(call_id, status, lambda offer: dest_channel.startswith(offer.endpoint + "-"))
+
+    def _settle(self, call_id: str, status: str, is_this_offer: Callable[[Offer], bool]) -> None:
+        # Both paths may report the same dial: the first settles it, the second finds no
+        # offer (or a newer one for another agent) and does nothing.
         offer = self._engine.offer_for(CallId(call_id))
-        if offer is not None:
+        if offer is not None and is_this_offer(offer):
             self._engine.offer_result(offer, status)
-        return offer

@@ -81,7 +81,7 @@ class Reactions:
         self.registry.on_dial_end(event, self.clock.now())
         call = self.registry.by_uniqueid(event.uniqueid)
         if call is not None:
-            self.gateway.dial_ended(call.call_id, event.status)
+            self.gateway.dial_ended(call.call_id, event.dest_channel, event.status)
 
     def agent_reserved(self, event: AgentReserved) -> None:
         call = self.registry.get(event.call_id)

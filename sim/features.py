@@ -205,18 +205,28 @@ async def bridge_info(s: AmiSession, req: Request) -> None:
 
 
 # -- blind transfer -------------------------------------------------------------------
-async def blind_transfer_action(s: AmiSession, req: Request) -> None:
+async def transfer_request(s: AmiSession, req: Request) -> tuple[Channel, str] | None:
+    """The channel and extension of a BlindTransfer/Atxfer, or None after answering the
+    error Asterisk gives (main/manager.c: both actions check in this order)."""
     name, exten = req.get("Channel"), req.get("Exten")
     if not name:
         await s.respond(req, "Error", ("Message", "No channel specified"))
-        return
+        return None
     if not exten:
         await s.respond(req, "Error", ("Message", "No extension specified"))
-        return
+        return None
     ch = s.pbx.find_channel(name)
     if ch is None:
         await s.respond(req, "Error", ("Message", "Channel specified does not exist"))
+        return None
+    return ch, exten
+
+
+async def blind_transfer_action(s: AmiSession, req: Request) -> None:
+    found = await transfer_request(s, req)
+    if found is None:
         return
+    ch, exten = found
     context = req.get("Context") or ch.context
     if not blind_transfer(s.pbx, ch, context, exten):
         await s.respond(req, "Error", ("Message", "Transfer invalid"))
@@ -245,17 +255,10 @@ def blind_transfer(pbx: Pbx, transferer: Channel, context: str, exten: str) -> b
 # -- attended transfer ----------------------------------------------------------------
 async def atxfer_action(s: AmiSession, req: Request) -> None:
     """main/manager.c action_atxfer; the consultation itself is atxfer.py."""
-    name, exten = req.get("Channel"), req.get("Exten")
-    if not name:
-        await s.respond(req, "Error", ("Message", "No channel specified"))
+    found = await transfer_request(s, req)
+    if found is None:
         return
-    if not exten:
-        await s.respond(req, "Error", ("Message", "No extension specified"))
-        return
-    ch = s.pbx.find_channel(name)
-    if ch is None:
-        await s.respond(req, "Error", ("Message", "Channel specified does not exist"))
-        return
+    ch, exten = found
     if not atxfer.can_transfer(s.pbx, ch):
         # Asterisk would queue the feature anyway; the simulator says it cannot play it.
         await s.respond(req, "Error", ("Message", "Atxfer not simulated for this channel"))
