@@ -162,6 +162,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         clock=clock,
         poll_ms=settings.queue_poll_ms,
         directory=CrmDirectory(sessions),
+        link=pbx,
     )
     agi = AgiServer({"inbound": route}, settings.agi_host, settings.agi_port)
     metrics = LiveMetrics(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from cti.events import ChannelHungUp, DialEnded, DialStarted, HangupRequested
 from cti.ids import CallId, UniqueId
+from cti.tracker import GONE_DURING_LINK_LOSS
 
 #: How many hangups of unregistered channels are remembered (most are agents' legs).
 EARLY_HANGUPS_KEPT = 10_000
@@ -44,6 +45,8 @@ class ActiveCall:
     agent_channel: str | None = None
     #: Set by the AMI's word (``HangupRequest``/``SoftHangupRequest`` or ``Hangup``) only.
     hung_up: asyncio.Event = field(default_factory=asyncio.Event)
+    #: The call ended while the AMI link was down: its hang-up came from the resync.
+    ended_during_link_loss: bool = False
     recorded: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -53,14 +56,14 @@ class CallRegistry:
         self._by_uniqueid: dict[UniqueId, ActiveCall] = {}
         #: Hangups seen for channels not (yet) registered: a session may register after
         #: the AMI already reported the hangup.
-        self._early_hangups: OrderedDict[UniqueId, int] = OrderedDict()
+        self._early_hangups: OrderedDict[UniqueId, ChannelHungUp | HangupRequested] = OrderedDict()
 
     def open(self, call: ActiveCall) -> ActiveCall:
         self._by_id[call.call_id] = call
         self._by_uniqueid[call.uniqueid] = call
-        cause = self._early_hangups.pop(call.uniqueid, None)
-        if cause is not None:
-            self._mark_hung_up(call, cause)
+        early = self._early_hangups.pop(call.uniqueid, None)
+        if early is not None:
+            self._mark_hung_up(call, early)
         return call
 
     def close(self, call_id: CallId) -> None:
@@ -81,11 +84,11 @@ class CallRegistry:
         """A hang-up request or the hang-up itself: either proves the channel is going."""
         call = self._by_uniqueid.get(event.uniqueid)
         if call is None:
-            self._early_hangups[event.uniqueid] = event.cause
+            self._early_hangups[event.uniqueid] = event
             if len(self._early_hangups) > EARLY_HANGUPS_KEPT:
                 self._early_hangups.popitem(last=False)
             return
-        self._mark_hung_up(call, event.cause)
+        self._mark_hung_up(call, event)
 
     def on_dial_start(self, event: DialStarted) -> None:
         call = self._by_uniqueid.get(event.uniqueid)
@@ -98,6 +101,10 @@ class CallRegistry:
             call.answered_at = now
 
     @staticmethod
-    def _mark_hung_up(call: ActiveCall, cause: int) -> None:
-        call.hangup_cause = cause
+    def _mark_hung_up(call: ActiveCall, event: ChannelHungUp | HangupRequested) -> None:
+        if isinstance(event, ChannelHungUp) and event.cause_txt == GONE_DURING_LINK_LOSS:
+            if call.hung_up.is_set():
+                return  # its hang-up request was seen; the resync adds nothing
+            call.ended_during_link_loss = True
+        call.hangup_cause = event.cause
         call.hung_up.set()

@@ -67,6 +67,7 @@ class CrmAdapter:
             talk_seconds=talk_seconds(call),
             outcome=Outcome(call.outcome) if call.outcome else None,
             notes=call.notes,
+            ended_during_link_loss=call.ended_during_link_loss,
         )
         async with self._sessions() as session, session.begin():
             call.interaction_id = await record_interaction(session, draft)

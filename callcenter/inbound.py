@@ -9,9 +9,9 @@ FastAGI socket is only a hint: the caller is recorded as having hung up only whe
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from acd.engine import AcdEngine, UnknownQueue
 from acd.model import CallRequest
@@ -35,6 +35,27 @@ log = logging.getLogger(__name__)
 #: How long to wait for the AMI's word (a hang-up request for the caller's channel) after
 #: the FastAGI side reported a dead channel.
 HANGUP_CONFIRMATION_SECONDS = 5.0
+#: How long a finished session waits for a lost AMI link to come back before its call is
+#: recorded as ``session_lost``: the interaction must be written even if the PBX never returns.
+LINK_OUTAGE_WAIT_SECONDS = 300.0
+
+
+class AmiLinkStatus(Protocol):
+    """Set while the AMI link is logged in and resynchronised (``PbxLink.connected``)."""
+
+    @property
+    def connected(self) -> asyncio.Event: ...
+
+
+async def _within(seconds: float, waiting: Coroutine[Any, Any, object]) -> bool:
+    try:
+        async with asyncio.timeout(seconds):
+            await waiting
+    except TimeoutError:
+        return False
+    return True
+
+
 #: Where Asterisk writes voicemail left in the IVR, and its limits.
 VOICEMAIL_DIR = "/var/spool/asterisk/callcenter/voicemail"
 VOICEMAIL_SILENCE_S = 5
@@ -66,7 +87,9 @@ class InboundRoute:
         poll_ms: int,
         directory: CustomerDirectory | None = None,
         trunk: str = "trunk",
+        link: AmiLinkStatus | None = None,
     ) -> None:
+        self._link = link
         self._directory = directory
         self._trunk = trunk
         self._flows = flows
@@ -146,10 +169,10 @@ class InboundRoute:
             call.agent_id = connected.target.agent_id
             call.outcome = "answered"
         except ChannelGone:
-            await self._caller_left(call)
+            await self._caller_left(session, call)
         except PbxError as exc:
             log.error("call %s: PBX error %s; ending the session", call.call_id, exc)
-            await self._caller_left(call)
+            await self._caller_left(session, call)
 
     async def _end_in_ivr(self, session: AgiSession, call: ActiveCall, outcome: IvrOutcome) -> None:
         """The flow ended without a queue: a message, a transfer, a callback, or served."""
@@ -198,8 +221,8 @@ class InboundRoute:
             )
         )
 
-    async def _caller_left(self, call: ActiveCall) -> None:
-        confirmed = await self._hangup_confirmed(call)
+    async def _caller_left(self, session: AgiSession, call: ActiveCall) -> None:
+        confirmed = await self._hangup_confirmed(session, call)
         where = "queue" if call.queued_at is not None else "ivr"
         if self._engine.is_waiting(call.call_id):
             self._engine.leave_queue(call.call_id, "caller hung up" if confirmed else "lost")
@@ -215,13 +238,20 @@ class InboundRoute:
             )
             call.outcome = "session_lost"
 
-    async def _hangup_confirmed(self, call: ActiveCall) -> bool:
-        try:
-            async with asyncio.timeout(HANGUP_CONFIRMATION_SECONDS):
-                await call.hung_up.wait()
-        except TimeoutError:
+    async def _hangup_confirmed(self, session: AgiSession, call: ActiveCall) -> bool:
+        if await _within(HANGUP_CONFIRMATION_SECONDS, call.hung_up.wait()):
+            return True
+        link = self._link
+        if link is None or link.connected.is_set():
             return False
-        return True
+        # The AMI link is down, so its word on this channel comes with the resync after the
+        # reconnect. Asterisk keeps a dead channel listed until our socket closes: close it
+        # first, so the resync can report the channel gone.
+        log.info("call %s: session over while the AMI link is down; awaiting resync", call.call_id)
+        session.end("channel reported dead while the AMI link is down")
+        if not await _within(LINK_OUTAGE_WAIT_SECONDS, link.connected.wait()):
+            return False
+        return await _within(HANGUP_CONFIRMATION_SECONDS, call.hung_up.wait())
 
     async def _release(self, session: AgiSession, call: ActiveCall) -> None:
         """Tell the dialplan the call is over, so it hangs up instead of holding the caller.
@@ -239,6 +269,8 @@ class InboundRoute:
 
     async def _finish(self, call: ActiveCall) -> None:
         call.ended_at = self._clock.now()
+        if self._link is not None and not self._link.connected.is_set():
+            call.ended_during_link_loss = True  # e.g. a conversation ending unseen by the AMI
         if call.outcome == "answered":
             self._engine.call_ended(call.call_id)
         try:

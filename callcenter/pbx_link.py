@@ -20,6 +20,7 @@ from cti.ami_codec import AmiMessage
 from cti.devices import DeviceStates
 from cti.errors import PbxError
 from cti.events import DeviceStateChanged, LinkLost, LinkUp, TelephonyEvent
+from cti.subscription import EVENT_MASK
 from cti.telephony import Telephony
 from cti.tracker import CallTracker
 
@@ -115,4 +116,5 @@ class PbxLink:
             s.ami_secret,
             auth="md5" if s.ami_auth == "md5" else "plain",
             on_event=on_event,
+            events=EVENT_MASK,
         )

@@ -50,6 +50,7 @@ class InteractionDraft:
     disposition: str | None = None
     notes: str = ""
     wrapped_up_at: datetime | None = None
+    ended_during_link_loss: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -95,6 +95,18 @@ class AgiSession:
             elif isinstance(item, AgiReply):
                 return item
 
+    def end(self, why: str) -> None:
+        """Close the socket now, before the handler returns.
+
+        Asterisk finishes a channel (hangs it up, or moves it after a Redirect) only once
+        the FastAGI socket is closed (fixtures a2, e3), so a handler that must see what
+        becomes of a dead channel ends its session first. Later commands raise
+        ``ChannelGone``.
+        """
+        if not self._broken:
+            self._broken = f"AGI session {self.channel or self.peer} ended by us: {why}"
+            self._writer.close()
+
     def _break(self, why: str) -> None:
         self._broken = f"AGI session {self.channel or self.peer} unusable: {why}"
         self._writer.transport.abort()

@@ -180,6 +180,10 @@ class AmiServer:
         self.port = self._server.sockets[0].getsockname()[1]
         return self.port
 
+    def subscriptions(self) -> list[frozenset[str] | None]:
+        """Each logged-in session's event classes (None: all), as its Login asked."""
+        return [s.mask for s in self._sessions if s.authenticated]
+
     def drop_clients(self) -> None:
         """Cut every AMI connection, as Asterisk does to a reader that falls behind."""
         for session in list(self._sessions):

@@ -62,6 +62,10 @@ class Simulator:
         """The Uniqueids of every channel that exists now (what CoreShowChannels lists)."""
         return {ch.uniqueid for ch in self._pbx.channels.values() if not ch.gone}
 
+    def ami_subscriptions(self) -> list[frozenset[str] | None]:
+        """The event classes each logged-in AMI client subscribed to (None: all)."""
+        return self._server.subscriptions()
+
     def ami_outage(self, seconds: float) -> None:
         """Fault injection: cut every AMI connection and refuse new ones for ``seconds``.
 

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm_core.models.base import Base, UtcDateTime
@@ -48,3 +59,7 @@ class Interaction(Base):
     disposition: Mapped[str | None] = mapped_column(String(64))
     notes: Mapped[str] = mapped_column(Text, default="")
     wrapped_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: The call ended while the AMI link was down (migration 0004 says what that implies).
+    ended_during_link_loss: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )

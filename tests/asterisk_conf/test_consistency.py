@@ -306,6 +306,13 @@ def test_read_classes_are_the_minimum() -> None:
     assert read == set(NEEDED_EVENTS.values())
 
 
+def test_read_classes_are_what_the_daemon_subscribes_to_at_login() -> None:
+    from cti.subscription import EVENT_MASK
+
+    read = {c.strip() for c in (manager_user().get("read") or "").split(",")}
+    assert read == set(EVENT_MASK.split(","))
+
+
 #: Actions the daemon sends (cti/commands.py, resync) and the write classes that allow each
 #: (a user needs any one; manager.c's registration, "manager show command <Action>").
 ACTIONS = {

@@ -34,7 +34,7 @@ TABLES = {
     "follow_ups",
     "do_not_call",
 }
-HEAD = "0003"
+HEAD = "0004"
 
 
 def _schema_drift(connection: Connection) -> list[Any]:

@@ -131,6 +131,26 @@ async def test_d1_handler_return_closes_the_socket_so_dialplan_continues() -> No
     assert peer.server_closed
 
 
+async def test_ending_a_session_closes_the_socket_before_the_handler_returns() -> None:
+    seen_by_peer: list[bool] = []
+    peer = AgiPeer(env_for("ivr"), [["200 result=0\n"]])
+
+    async def ivr(s: AgiSession) -> None:
+        await s.answer()
+        s.end("finished early")
+        async with asyncio.timeout(2):
+            # Asterisk sees the close while we still run (AgiPeer offers a flag, no event).
+            while not peer.server_closed:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        seen_by_peer.append(peer.server_closed)
+        with pytest.raises(ChannelGone, match="ended by us: finished early"):
+            await s.answer()
+
+    async with serving({"ivr": ivr}) as server:
+        await play(peer, server)
+    assert seen_by_peer == [True]
+
+
 async def test_hangup_line_before_a_reply_does_not_shift_replies() -> None:
     got: list[object] = []
 

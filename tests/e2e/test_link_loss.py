@@ -9,6 +9,7 @@ from acd.events import CallQueued
 from acd.states import AgentState
 from cti.ids import AgentId
 from tests.e2e.harness import DEADLINE, HOTLINE, ready_agent, running_stack, until
+from tests.e2e.test_edge_cases import rows_when_settled
 from tests.virtual_time import run_in_virtual_time
 
 OUTAGE = 20.0
@@ -25,8 +26,7 @@ def test_after_a_link_loss_the_daemon_view_equals_the_simulator_view(tmp_path: P
                 talking = await sim.place_call("+12125550100", HOTLINE, digits=["2"])
                 await alice.expect("call_state", lambda d: d["state"] == "connected")
                 waiting = await sim.place_call("+12125550111", HOTLINE, digits=["2"])
-                async with asyncio.timeout(DEADLINE):
-                    await queued.wait()
+                await until(lambda: app.engine.is_waiting(waiting.uniqueid), within=DEADLINE)
                 connects = app.pbx.connects
 
                 sim.ami_outage(OUTAGE)
@@ -53,5 +53,19 @@ def test_after_a_link_loss_the_daemon_view_equals_the_simulator_view(tmp_path: P
                 assert app.engine.waiting() == [] or all(
                     w.request.call_id == started.uniqueid for w in app.engine.waiting()
                 )
+                started.hang_up()
+
+            # Calls that ended unseen are recorded for what they were, marked as learned
+            # from the resync; the call seen end to end is not marked.
+            [talked] = await rows_when_settled(stack, talking.uniqueid)
+            [gave_up] = await rows_when_settled(stack, waiting.uniqueid)
+            [seen] = await rows_when_settled(stack, started.uniqueid)
+            assert (talked.outcome, talked.agent_id, talked.ended_during_link_loss) == (
+                "answered",
+                "alice",
+                True,
+            )
+            assert (gave_up.outcome, gave_up.ended_during_link_loss) == ("abandoned_queue", True)
+            assert seen.ended_during_link_loss is False
 
     run_in_virtual_time(scenario())
