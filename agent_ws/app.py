@@ -13,12 +13,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from .auth import Auth, auth_router
+from .call_controls import CallControls
 from .clock import Clock
 from .desk import AgentDesk
 from .errors import install_error_handlers
 from .hub import Hub
 from .pages import STATIC_DIR, pages_router
 from .routes_agent import agent_router, health_router
+from .routes_calls import calls_router
 from .routes_crm import crm_router
 from .routes_metrics import metrics_router
 from .routes_supervisor import supervisor_router
@@ -42,13 +44,15 @@ def create_app(
     throttle: LoginThrottle | None = None,
     metrics: Callable[[], bytes] | None = None,
     supervision: SupervisorDesk | None = None,
+    call_controls: CallControls | None = None,
 ) -> FastAPI:
     """The FastAPI app of the edge.
 
     ``secure_cookies`` marks the session cookie ``Secure``: set it whenever the pages are
     served over HTTPS. ``sessions`` and ``throttle`` may be passed to tune their limits.
     ``metrics`` renders the Prometheus text served at ``/metrics`` (public, like health);
-    ``supervision`` enables the team lead's routes.
+    ``supervision`` enables the team lead's routes, ``call_controls`` the agent's hold,
+    resume, transfer and hang-up.
     """
     sessions = sessions if sessions is not None else SessionStore(clock)
     throttle = throttle if throttle is not None else LoginThrottle(clock)
@@ -79,6 +83,8 @@ def create_app(
     app.include_router(crm_router(sessionmaker=sessionmaker, auth=auth, clock=clock))
     if supervision is not None:
         app.include_router(supervisor_router(desk=supervision, auth=auth))
+    if call_controls is not None:
+        app.include_router(calls_router(controls=call_controls, auth=auth))
     app.include_router(ws_router(desk=desk, hub=hub, sessions=sessions))
     app.include_router(pages_router(sessions=sessions))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

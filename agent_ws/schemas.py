@@ -58,6 +58,24 @@ class SuperviseBody(_Strict):
     phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{2,6}$")]
 
 
+class TransferBody(_Strict):
+    """A blind transfer of the connected call: to a queue, or to an outside number."""
+
+    queue: (
+        Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9_-]{1,64}$")]
+        | None
+    ) = None
+    number: (
+        Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9]{3,20}$")] | None
+    ) = None
+
+    @model_validator(mode="after")
+    def _exactly_one_target(self) -> "TransferBody":
+        if (self.queue is None) == (self.number is None):
+            raise ValueError("give either a queue or a number, not both")
+        return self
+
+
 class Command(_Strict):
     """Fields every WebSocket command has."""
 

@@ -21,6 +21,7 @@ from acd.model import AgentProfile, QueueConfig
 from agent_ws.app import create_app
 from agent_ws.hub import Hub
 from callcenter.bus import Bus
+from callcenter.call_control import CallControl
 from callcenter.calls import CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
@@ -152,7 +153,6 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         engine=engine, gateway=gateway, registry=registry, hub=hub, desk=desk, clock=clock
     )
     floor = FloorPublisher(desk, hub, loop)
-    wire(bus, reactions, event_log.append, floor.changed, estimates)
     route = InboundRoute(
         flows=flows,
         engine=engine,
@@ -164,6 +164,14 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         directory=CrmDirectory(sessions),
         link=pbx,
     )
+    control = CallControl(
+        registry=registry,
+        engine=engine,
+        telephony=lambda: pbx.telephony,
+        finish=route.finish,
+        push=hub.send_to_agent,
+    )
+    wire(bus, reactions, event_log.append, floor.changed, estimates, control)
     agi = AgiServer({"inbound": route}, settings.agi_host, settings.agi_port)
     metrics = LiveMetrics(
         engine=engine,
@@ -183,6 +191,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         secure_cookies=settings.secure_cookies,
         metrics=metrics.render,
         supervision=desk,
+        call_controls=control,
     )
     server = _Server(
         uvicorn.Config(
@@ -206,6 +215,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
                 tg.create_task(event_log.run(), name="event-log"),
                 tg.create_task(pbx.run(), name="pbx-link"),
                 tg.create_task(agi.serve_forever(), name="fastagi"),
+                tg.create_task(control.run(), name="call-control"),
             ]
             tg.create_task(server.serve(sockets=[http_socket]), name="http")
             log.info("serving http://%s:%s, FastAGI on %s", settings.http_host, http_port, agi.port)

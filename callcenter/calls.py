@@ -9,7 +9,9 @@ proves that a caller is gone.
 import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Literal
 
+from acd.model import CallRequest
 from cti.events import ChannelHungUp, DialEnded, DialStarted, HangupRequested
 from cti.ids import CallId, UniqueId
 from cti.tracker import GONE_DURING_LINK_LOSS
@@ -48,6 +50,16 @@ class ActiveCall:
     #: The call ended while the AMI link was down: its hang-up came from the resync.
     ended_during_link_loss: bool = False
     recorded: asyncio.Event = field(default_factory=asyncio.Event)
+    #: "agi" while the caller's FastAGI session controls the call; "ami" once a hold or a
+    #: transfer handed it to AMI (callcenter/call_control.py): the session then returns
+    #: without finishing the call.
+    control: Literal["agi", "ami"] = "agi"
+    #: On our hold: the caller in music on hold, the agent in a silent wait.
+    held: bool = False
+    #: The queue a transfer sends the caller to: their next FastAGI session joins it.
+    requeue_to: str | None = None
+    #: What the ACD was asked when the call first queued (skills, priority, tier...).
+    request: CallRequest | None = None
 
 
 class CallRegistry:

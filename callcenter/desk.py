@@ -206,7 +206,7 @@ class Desk:
         if status.call_id is not None:
             call_json = {"call_id": status.call_id, "state": status.state.value}
             if call is not None:
-                call_json.update(ani=call.ani, dnis=call.dnis, queue=call.queue)
+                call_json.update(ani=call.ani, dnis=call.dnis, queue=call.queue, held=call.held)
         return AgentView(
             agent_id=agent_id,
             display_name=status.profile.display_name,

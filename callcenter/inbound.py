@@ -10,6 +10,7 @@ FastAGI socket is only a hint: the caller is recorded as having hung up only whe
 import asyncio
 import logging
 from collections.abc import Coroutine, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -103,6 +104,10 @@ class InboundRoute:
     async def __call__(self, session: AgiSession) -> None:
         dnis = session.args[0] if session.args else session.extension
         ani = session.args[1] if len(session.args) > 1 else session.caller_id
+        returning = self._registry.by_uniqueid(session.uniqueid)
+        if returning is not None and returning.requeue_to is not None:
+            await self._run(session, returning, self._rejoin(session, returning))
+            return
         flow = self._flows.get(dnis)
         if flow is None:
             log.warning("no flow for DNIS %r (peer %s); ending the session", dnis, session.peer)
@@ -118,11 +123,20 @@ class InboundRoute:
                 started_at=self._clock.now(),
             )
         )
+        await self._run(session, call, self._serve(session, flow, call))
+
+    async def _run(
+        self, session: AgiSession, call: ActiveCall, serving: Coroutine[Any, Any, None]
+    ) -> None:
         try:
-            await self._serve(session, flow, call)
-            await self._release(session, call)
+            await serving
+            if call.control == "agi":
+                await self._release(session, call)
         finally:
-            await self._finish(call)
+            # A call handed over to AMI (our hold, a transfer) is not over: its end is
+            # reported by the AMI and finished by callcenter/call_control.py.
+            if call.control == "agi":
+                await self.finish(call)
 
     async def _identify(self, call: ActiveCall) -> CallerFacts | None:
         """The caller's CRM facts; a CRM failure must not stop the call, only its pop."""
@@ -159,15 +173,40 @@ class InboundRoute:
                 log.error("call %s: flow routes to unknown queue %r", call.call_id, call.queue)
                 call.outcome = "failed"
                 return
-            connected = await wait_for_agent(
-                session,
-                self._gateway,
-                call.call_id,
-                poll_ms=self._poll_ms,
-                announcing=Announcing(min_interval_s=ANNOUNCE_EVERY_S),
-            )
-            call.agent_id = connected.target.agent_id
-            call.outcome = "answered"
+            await self._wait_for_agent(session, call)
+        except ChannelGone:
+            await self._caller_left(session, call)
+        except PbxError as exc:
+            log.error("call %s: PBX error %s; ending the session", call.call_id, exc)
+            await self._caller_left(session, call)
+
+    async def _wait_for_agent(self, session: AgiSession, call: ActiveCall) -> None:
+        connected = await wait_for_agent(
+            session,
+            self._gateway,
+            call.call_id,
+            poll_ms=self._poll_ms,
+            announcing=Announcing(min_interval_s=ANNOUNCE_EVERY_S),
+        )
+        call.agent_id = connected.target.agent_id
+        call.outcome = "answered"
+
+    async def _rejoin(self, session: AgiSession, call: ActiveCall) -> None:
+        """A transferred caller's new session (same channel): queue again, no IVR."""
+        queue, call.requeue_to = call.requeue_to or "", None
+        call.control, call.agent_channel = "agi", None
+        call.queue, call.queued_at = queue, self._clock.now()
+        first = call.request or CallRequest(call_id=call.call_id, queue=QueueName(queue))
+        log.info("call %s: transferred into queue %s", call.call_id, queue)
+        try:
+            await session.set_music(True)
+            # The target queue's own skill applies, not what the IVR asked for the first.
+            request = replace(first, queue=QueueName(queue), skills={}, preferred_agent=None)
+            self._engine.enqueue(request)
+            await self._wait_for_agent(session, call)
+        except UnknownQueue:
+            log.error("call %s: transfer to unknown queue %r", call.call_id, queue)
+            call.outcome = "failed"
         except ChannelGone:
             await self._caller_left(session, call)
         except PbxError as exc:
@@ -210,16 +249,15 @@ class InboundRoute:
         tier = facts.tier if facts else "none"
         preferred = facts.preferred_agent if facts else None
         call.queued_at = self._clock.now()
-        self._engine.enqueue(
-            CallRequest(
-                call_id=call.call_id,
-                queue=QueueName(outcome.queue or ""),
-                skills=dict(outcome.skills),
-                priority=TIER_PRIORITY.get(tier, 0) + outcome.priority_boost,
-                tier=tier,
-                preferred_agent=AgentId(preferred) if preferred else None,
-            )
+        call.request = CallRequest(
+            call_id=call.call_id,
+            queue=QueueName(outcome.queue or ""),
+            skills=dict(outcome.skills),
+            priority=TIER_PRIORITY.get(tier, 0) + outcome.priority_boost,
+            tier=tier,
+            preferred_agent=AgentId(preferred) if preferred else None,
         )
+        self._engine.enqueue(call.request)
 
     async def _caller_left(self, session: AgiSession, call: ActiveCall) -> None:
         confirmed = await self._hangup_confirmed(session, call)
@@ -267,7 +305,8 @@ class InboundRoute:
         except PbxError as exc:
             log.info("call %s: could not set CTI_DONE (%s)", call.call_id, exc)
 
-    async def _finish(self, call: ActiveCall) -> None:
+    async def finish(self, call: ActiveCall) -> None:
+        """Record the call's interaction and release its agent; the call leaves the registry."""
         call.ended_at = self._clock.now()
         if self._link is not None and not self._link.connected.is_set():
             call.ended_during_link_loss = True  # e.g. a conversation ending unseen by the AMI

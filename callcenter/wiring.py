@@ -22,6 +22,7 @@ from acd.events import (
 from agent_ws.desk import view_to_json
 from agent_ws.hub import Hub
 from callcenter.bus import Bus
+from callcenter.call_control import CallControl
 from callcenter.calls import CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.desk import Desk
@@ -119,11 +120,13 @@ def wire(
     log_event: Callable[[AcdEvent], None],
     floor_changed: Callable[[AcdEvent], None],
     estimates: WaitEstimates,
+    control: CallControl,
 ) -> list[Callable[[], None]]:
     """Subscribe every reaction; returns the unsubscribe callables."""
     return [
         bus.subscribe(HangupRequested, r.channel_hung_up),
         bus.subscribe(ChannelHungUp, r.channel_hung_up),
+        bus.subscribe(ChannelHungUp, control.channel_hung_up),  # after the registry saw it
         bus.subscribe(DialStarted, r.dial_started),
         bus.subscribe(DialEnded, r.dial_ended),
         bus.subscribe(DeviceStateChanged, r.device_changed),

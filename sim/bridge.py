@@ -94,6 +94,8 @@ async def hold_in_bridge(pbx: Pbx, ch: Channel) -> None:
     bridge.expected -= 1
     bridge.enter(ch)
     bridge.set_peers()
+    if ch.party is not None:
+        ch.party.on_state("talking")
     await wait_until(ch.wake, lambda: ch.interrupted or bridge.broken, None)
     if len(bridge.members) == 2:
         bridge.clear_peers()

@@ -46,6 +46,16 @@ dialplan run (SoftHangupRequest 16, then Hangup). The dialplan, as extensions.co
      same => n,Wait(${SUPERVISOR_TALK})
      same => n,Hangup()
 
+    [cti-resume]                     ; the daemon's Redirect back into FastAGI (a transfer
+    exten => s,1,Set(CTI_FALLBACK=)   ; to a queue, a restart): same script, DNIS and ANI
+     same => n,AGI(agi://<agi_host>:<agi_port>/<script>,${DNIS},${ANI})
+     same => n,GotoIf($["${AGISTATUS}" = "FAILURE"]?cti-fallback,s,1)
+     same => n,Hangup()
+
+    [cti-transfer]                   ; the daemon's blind transfer to an outside number
+    exten => _X.,1,Dial(PJSIP/${EXTEN}@trunk,60)
+     same => n,Hangup()
+
     [<any other context>]            ; hold / waiting targets of a Redirect
     exten => _X.,1,MusicOnHold(default)
 
@@ -75,22 +85,41 @@ def _const(text: str) -> Callable[[Pbx, Channel], str]:
     return lambda pbx, ch: text
 
 
-def _hotline(script: str) -> list[Step]:
+def _agi_data(script: str) -> Callable[[Pbx, Channel], str]:
     def agi_data(pbx: Pbx, ch: Channel) -> str:
         cfg = pbx.config
         ani, dnis = ch.variables.get("ANI", ""), ch.variables.get("DNIS", "")
         return f"agi://{cfg.agi_host}:{cfg.agi_port}/{script},{dnis},{ani}"
 
-    def failed(pbx: Pbx, ch: Channel) -> str:
-        return f"{int(ch.variables.get('AGISTATUS') == 'FAILURE')}?cti-fallback,s,1"
+    return agi_data
 
+
+def _failed(pbx: Pbx, ch: Channel) -> str:
+    return f"{int(ch.variables.get('AGISTATUS') == 'FAILURE')}?cti-fallback,s,1"
+
+
+def _resume_agi(pbx: Pbx, ch: Channel) -> str:
+    script = pbx.config.hotlines.get(ch.variables.get("DNIS", ""), "inbound")
+    return _agi_data(script)(pbx, ch)
+
+
+def _resume() -> list[Step]:
+    return [
+        Step("Set", _const("CTI_FALLBACK=")),
+        Step("AGI", _resume_agi),
+        Step("GotoIf", _failed),
+        Step("Hangup", _const("")),
+    ]
+
+
+def _hotline(script: str) -> list[Step]:
     return [
         Step("NoOp", lambda pbx, ch: f"Inbound call ANI={ch.caller_num} DNIS={ch.exten}"),
         Step("Answer", _const("")),
         Step("Set", lambda pbx, ch: f"__ANI={ch.caller_num}"),
         Step("Set", lambda pbx, ch: f"__DNIS={ch.exten}"),
-        Step("AGI", agi_data),
-        Step("GotoIf", failed),
+        Step("AGI", _agi_data(script)),
+        Step("GotoIf", _failed),
         Step("Hangup", _const("")),
     ]
 
@@ -146,7 +175,11 @@ def lookup(pbx: Pbx, loc: Location) -> Step | None:
     elif loc.context == "incoming":
         script = pbx.config.hotlines.get(loc.exten)
         steps = _hotline(script) if script is not None else [Step("Hangup", _const("1"))]
-    elif loc.context == "outbound" or (loc.context == "from-internal" and len(loc.exten) > 6):
+    elif loc.context == "cti-resume":
+        steps = _resume() if loc.exten == "s" else []
+    elif loc.context in ("outbound", "cti-transfer") or (
+        loc.context == "from-internal" and len(loc.exten) > 6
+    ):
         steps = [Step("Dial", _to_trunk), Step("Hangup", _const(""))]
     elif loc.context == "from-internal":
         steps = [Step("Dial", lambda pbx, ch: f"PJSIP/{ch.exten},30"), Step("Hangup", _const(""))]
@@ -155,7 +188,15 @@ def lookup(pbx: Pbx, loc: Location) -> Step | None:
     return steps[loc.priority - 1] if 1 <= loc.priority <= len(steps) else None
 
 
-KNOWN_CONTEXTS = ("incoming", "from-internal", "outbound", "cti-fallback", *LAB_CONTEXTS)
+KNOWN_CONTEXTS = (
+    "incoming",
+    "from-internal",
+    "outbound",
+    "cti-fallback",
+    "cti-resume",
+    "cti-transfer",
+    *LAB_CONTEXTS,
+)
 
 
 def exists(pbx: Pbx, loc: Location) -> bool:

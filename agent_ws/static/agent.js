@@ -81,6 +81,28 @@ function render() {
   const candidates = (model.pop && model.pop.candidates) || [];
   const who = model.pop ? callerTitle(model.pop, candidates[model.picked]) : "";
   renderCall(model.call, who);
+  renderCallControls();
+}
+
+// Hold, resume, transfer and hang up: only for a connected call (agent state on_call).
+function renderCallControls() {
+  const onCall = Boolean(model.agent && model.agent.state === "on_call" && model.call);
+  $("call-controls").hidden = !onCall;
+  const held = onCall && Boolean(model.call.held);
+  $("btn-hold").hidden = held;
+  $("btn-resume").hidden = !held;
+}
+
+async function callControl(action, fields) {
+  const response = await postJson(`/api/agent/call/${action}`, fields);
+  const body = await response.json().catch(() => ({}));
+  if (response.status === 401) return goToLogin();
+  if (!response.ok) return showMessage(body.error || `refused (${response.status})`, true);
+  showMessage("");
+  // The same change also arrives as a call_state message; applying it here keeps the
+  // page right while the socket reconnects.
+  model.call = { ...(model.call || {}), ...body, held: body.state === "held" };
+  render();
 }
 
 function applyView(view) {
@@ -109,6 +131,7 @@ function handle(envelope) {
       break;
     case "call_state":
       model.call = { ...(model.call || {}), ...data };
+      if (data.state === "held" || data.state === "connected") model.call.held = data.state === "held";
       break;
     case "ack":
       showMessage("");
@@ -189,6 +212,16 @@ $("wrapup-form").addEventListener("submit", (event) => {
   event.preventDefault();
   command("wrap_up", { disposition: $("disposition").value, notes: $("notes").value });
   $("notes").value = "";
+});
+$("btn-hold").addEventListener("click", () => callControl("hold"));
+$("btn-resume").addEventListener("click", () => callControl("resume"));
+$("btn-hang-up").addEventListener("click", () => callControl("hang-up"));
+$("btn-transfer").addEventListener("click", () => {
+  const target = $("transfer-to").value.trim();
+  if (!target) return showMessage("Type a queue name or a phone number to transfer to.", true);
+  const fields = /^\+?[0-9]+$/.test(target) ? { number: target } : { queue: target };
+  callControl("transfer", fields);
+  $("transfer-to").value = "";
 });
 $("btn-logout").addEventListener("click", async () => {
   socket.stop();

@@ -93,6 +93,8 @@ export function renderPop(pop, selected, onPick) {
 const CALL_WORDS = {
   ringing: "Ringing…",
   connected: "Connected",
+  held: "On hold",
+  transferred: "Transferred",
   ended: "Call ended",
   wrap_up: "Wrap-up",
 };

@@ -178,6 +178,7 @@ DESIGN_TARGETS = [
     ("cti-hold", "caller", "our hold: the caller is Redirected into music on hold"),
     ("cti-hold", "agent", "our hold: the agent is Redirected (ExtraChannel) into a wait"),
     ("cti-agent", "1001", "ring an agent's PJSIP endpoint from AMI"),
+    ("cti-transfer", "13125550199", "an agent's blind transfer to an outside number"),
     ("cti-nailed", "1001", "predictive: the agent's phone stays on a nailed-up line"),
     ("cti-spy-listen", "1001", "supervision: ChanSpy q"),
     ("cti-spy-whisper", "1001", "supervision: ChanSpy qw"),

@@ -7,6 +7,7 @@ short simulated prompts and talk times. Skipped without /usr/bin/chromium unless
 CALLCENTER_REQUIRE_BROWSER=1 makes that a failure.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -80,3 +81,57 @@ async def test_team_lead_lands_on_the_wallboard_and_forces_an_agent_ready(
         await stack.sim.place_call("+12125550100", HOTLINE, digits=["1"])  # sales: nobody ready
         sales = page.locator('#queues tr[data-queue="sales"] td.waiting')
         await expect(sales).to_have_text("1", timeout=15_000)
+
+
+async def test_agent_holds_resumes_and_hangs_up_from_the_page(page: Page, tmp_path: Path) -> None:
+    async with running_stack(tmp_path, prompt_seconds=0.2) as stack:
+        stack.sim.add_phone("1001", answer_after=0.5, talk_for=600.0)
+        await page.goto(stack.base_url + "/")
+        await page.fill("#username", "alice")
+        await page.fill("#password", "demo")
+        await page.click("#login-submit")
+        await expect(page.locator("#conn")).to_have_attribute("data-status", "online")
+        await page.click("#btn-sign-in")
+        await page.click("#btn-ready")
+        await expect(page.locator("#state-badge")).to_have_attribute("data-state", "ready")
+
+        call = await stack.sim.place_call(GRACE, HOTLINE, digits=["2"])
+        line = page.locator("#call-line")
+        await expect(line).to_have_attribute("data-state", "connected", timeout=15_000)
+        await expect(page.locator("#btn-resume")).to_be_hidden()
+        await page.click("#btn-hold")
+        await expect(line).to_have_attribute("data-state", "held")
+        await expect(line).to_contain_text("On hold")
+        await page.click("#btn-resume")
+        await expect(line).to_have_attribute("data-state", "connected")
+        await expect(page.locator("#btn-hold")).to_be_visible()
+        await page.click("#btn-hang-up")
+        await expect(page.locator("#state-badge")).to_have_attribute(
+            "data-state", "wrap_up", timeout=15_000
+        )
+        async with asyncio.timeout(15):
+            await call.ended.wait()  # the caller's line was hung up, not just the page
+
+
+async def test_a_transfer_without_a_target_is_explained_on_the_page(
+    page: Page, tmp_path: Path
+) -> None:
+    async with running_stack(tmp_path, prompt_seconds=0.2) as stack:
+        stack.sim.add_phone("1001", answer_after=0.5, talk_for=600.0)
+        await page.goto(stack.base_url + "/")
+        await page.fill("#username", "alice")
+        await page.fill("#password", "demo")
+        await page.click("#login-submit")
+        await expect(page.locator("#conn")).to_have_attribute("data-status", "online")
+        await page.click("#btn-sign-in")
+        await page.click("#btn-ready")
+        await expect(page.locator("#state-badge")).to_have_attribute("data-state", "ready")
+        await stack.sim.place_call(GRACE, HOTLINE, digits=["2"])
+        await expect(page.locator("#call-line")).to_have_attribute(
+            "data-state", "connected", timeout=15_000
+        )
+        await page.click("#btn-transfer")
+        await expect(page.locator("#message")).to_contain_text("queue name or a phone number")
+        await page.fill("#transfer-to", "nosuchqueue")
+        await page.click("#btn-transfer")
+        await expect(page.locator("#message")).to_contain_text("no queue named")
