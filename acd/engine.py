@@ -187,11 +187,13 @@ class AcdEngine:
         self.go_ready(agent_id)
 
     # -- facts from the caller's session -------------------------------------------------
-    def enqueue(self, request: CallRequest) -> None:
+    def enqueue(self, request: CallRequest, joined_at: float | None = None) -> None:
+        """Queue a call; ``joined_at`` keeps the place of a caller who joined earlier
+        (a restart resuming calls from the event log)."""
         if request.queue not in self.queues:
             raise UnknownQueue(request.queue)
         now = self._clock.now()
-        call = WaitingCall(request, joined_at=now)
+        call = WaitingCall(request, joined_at=now if joined_at is None else min(joined_at, now))
         self._waiting[request.call_id] = call
         bisect.insort(self._order, call_order(call, self._head_start))
         self._publish(CallQueued(request.call_id, request.queue, request.priority, now))

@@ -33,6 +33,7 @@ from callcenter.gateway import AcdGateway
 from callcenter.inbound import InboundRoute
 from callcenter.metrics import LiveMetrics
 from callcenter.pbx_link import PbxLink
+from callcenter.recovery import Recovery
 from callcenter.settings import Settings
 from callcenter.wait_estimate import WaitEstimates
 from callcenter.wiring import Reactions, wire
@@ -153,6 +154,8 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         engine=engine, gateway=gateway, registry=registry, hub=hub, desk=desk, clock=clock
     )
     floor = FloorPublisher(desk, hub, loop)
+    recovery = Recovery(pbx, sessions, clock)
+    await recovery.load()
     route = InboundRoute(
         flows=flows,
         engine=engine,
@@ -163,6 +166,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         poll_ms=settings.queue_poll_ms,
         directory=CrmDirectory(sessions),
         link=pbx,
+        recovered=recovery.recovered,
     )
     control = CallControl(
         registry=registry,
@@ -216,6 +220,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
                 tg.create_task(pbx.run(), name="pbx-link"),
                 tg.create_task(agi.serve_forever(), name="fastagi"),
                 tg.create_task(control.run(), name="call-control"),
+                tg.create_task(recovery.run(), name="fallback-recovery"),
             ]
             tg.create_task(server.serve(sockets=[http_socket]), name="http")
             log.info("serving http://%s:%s, FastAGI on %s", settings.http_host, http_port, agi.port)

@@ -98,7 +98,7 @@ class CallControl:
         if queue not in self._engine.queues:
             raise DeskRefused(f"no queue named {queue!r}")
         await self._move_caller(call, RESUME_CONTEXT, "s", requeue_to=queue)
-        call.notes = _add(call.notes, f"transferred by {agent_id} to queue {queue}")
+        call.add_note(f"transferred by {agent_id} to queue {queue}")
         self._engine.call_ended(call.call_id)  # this agent's part is over: wrap-up
         return self._changed(call, agent_id, "transferred", queue=queue)
 
@@ -108,7 +108,7 @@ class CallControl:
             raise DeskRefused(f"not a phone number: {number!r}")
         await self._move_caller(call, TRANSFER_CONTEXT, number.lstrip("+"), requeue_to=None)
         call.outcome = "answered"  # by this agent; the session that would say so is gone
-        call.notes = _add(call.notes, f"transferred by {agent_id} to {number}")
+        call.add_note(f"transferred by {agent_id} to {number}")
         answer = self._changed(call, agent_id, "transferred", number=number)
         await self._finish(call)  # the caller now talks to the outside: our part is over
         return answer
@@ -159,7 +159,7 @@ class CallControl:
         except DeskRefused as exc:
             log.error("call %s: could not requeue the held caller: %s", call.call_id, exc)
             return
-        call.notes = _add(call.notes, f"{agent_id} left during hold; requeued to {queue}")
+        call.add_note(f"{agent_id} left during hold; requeued to {queue}")
         self._engine.call_ended(call.call_id)
 
     # -- helpers --------------------------------------------------------------------------
@@ -208,7 +208,3 @@ class CallControl:
         self._push(agent_id, "call_state", body)
         audit.info("%s: call %s %s %s", agent_id, call.call_id, state, extra or "")
         return body
-
-
-def _add(notes: str, line: str) -> str:
-    return f"{notes}\n{line}" if notes else line

@@ -61,6 +61,10 @@ class ActiveCall:
     #: What the ACD was asked when the call first queued (skills, priority, tier...).
     request: CallRequest | None = None
 
+    def add_note(self, line: str) -> None:
+        """Append a line to what the interaction's notes will say."""
+        self.notes = f"{self.notes}\n{line}" if self.notes else line
+
 
 class CallRegistry:
     def __init__(self) -> None:

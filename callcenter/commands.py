@@ -67,6 +67,8 @@ async def sim(
     config = SimConfig(
         ami_port=ami_port, agi_host=agi_host, agi_port=agi_port, hotlines={hotline: "inbound"}
     )
+    # Like extensions.conf: a caller whose daemon goes away waits in [cti-fallback] for it.
+    config.fallback_unless_done = True
     print(
         f"simulated PBX: AMI on 127.0.0.1:{ami_port}, hotline {hotline} -> "
         f"agi://{agi_host}:{agi_port}/inbound, a call every {call_every}s"

@@ -14,8 +14,8 @@ from callcenter.calls import ActiveCall
 from crm_core.contacts import CallerMatch, match_caller
 from crm_core.interactions import (
     InteractionDraft,
+    complete_interaction,
     get_interaction_by_call,
-    record_interaction,
     set_disposition,
 )
 from crm_core.vocabulary import Direction, Outcome
@@ -70,7 +70,11 @@ class CrmAdapter:
             ended_during_link_loss=call.ended_during_link_loss,
         )
         async with self._sessions() as session, session.begin():
-            call.interaction_id = await record_interaction(session, draft)
+            # A call whose session was lost (or whose daemon stopped) was recorded as
+            # session_lost; resumed from the fallback, its real end completes that row.
+            call.interaction_id = await complete_interaction(
+                session, draft, replacing=Outcome.SESSION_LOST
+            )
 
     async def set_disposition(
         self, call_id: str, agent_id: str, disposition: str, notes: str, at: float

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from acd.engine import AcdEngine, UnknownQueue
 from acd.model import CallRequest
+from acd.replay import WaitingEntry
 from callcenter.calls import ActiveCall, CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CallerFacts
@@ -89,8 +90,11 @@ class InboundRoute:
         directory: CustomerDirectory | None = None,
         trunk: str = "trunk",
         link: AmiLinkStatus | None = None,
+        recovered: dict[CallId, WaitingEntry] | None = None,
     ) -> None:
         self._link = link
+        #: Calls the event log shows waiting when the previous run stopped (acd/replay.py).
+        self._recovered = recovered
         self._directory = directory
         self._trunk = trunk
         self._flows = flows
@@ -123,6 +127,14 @@ class InboundRoute:
                 started_at=self._clock.now(),
             )
         )
+        waited = self._recovered.pop(call.call_id, None) if self._recovered else None
+        if waited is not None:
+            # Back from [cti-fallback] after a restart: the log says where it waited.
+            call.requeue_to = waited.queue
+            call.request = CallRequest(call.call_id, waited.queue, priority=waited.priority)
+            rejoin = self._rejoin(session, call, joined_at=waited.joined_at)
+            await self._run(session, call, rejoin)
+            return
         await self._run(session, call, self._serve(session, flow, call))
 
     async def _run(
@@ -132,6 +144,13 @@ class InboundRoute:
             await serving
             if call.control == "agi":
                 await self._release(session, call)
+        except asyncio.CancelledError:
+            # The daemon is stopping. Without CTI_DONE the dialplan keeps the caller on hold
+            # music in [cti-fallback] for the next start to resume; record what we know now.
+            if call.control == "agi" and call.outcome is None:
+                call.outcome = "answered" if call.answered_at is not None else "session_lost"
+                call.add_note("daemon stopped during the call")
+            raise
         finally:
             # A call handed over to AMI (our hold, a transfer) is not over: its end is
             # reported by the AMI and finished by callcenter/call_control.py.
@@ -191,18 +210,21 @@ class InboundRoute:
         call.agent_id = connected.target.agent_id
         call.outcome = "answered"
 
-    async def _rejoin(self, session: AgiSession, call: ActiveCall) -> None:
-        """A transferred caller's new session (same channel): queue again, no IVR."""
+    async def _rejoin(
+        self, session: AgiSession, call: ActiveCall, joined_at: float | None = None
+    ) -> None:
+        """A caller's new session on the same channel, after a transfer to a queue or a
+        restart: queue again, no IVR; ``joined_at`` keeps the place they had."""
         queue, call.requeue_to = call.requeue_to or "", None
         call.control, call.agent_channel = "agi", None
-        call.queue, call.queued_at = queue, self._clock.now()
+        call.queue, call.queued_at = queue, joined_at or self._clock.now()
         first = call.request or CallRequest(call_id=call.call_id, queue=QueueName(queue))
-        log.info("call %s: transferred into queue %s", call.call_id, queue)
+        log.info("call %s: back in queue %s", call.call_id, queue)
         try:
             await session.set_music(True)
             # The target queue's own skill applies, not what the IVR asked for the first.
             request = replace(first, queue=QueueName(queue), skills={}, preferred_agent=None)
-            self._engine.enqueue(request)
+            self._engine.enqueue(request, joined_at=joined_at)
             await self._wait_for_agent(session, call)
         except UnknownQueue:
             log.error("call %s: transfer to unknown queue %r", call.call_id, queue)

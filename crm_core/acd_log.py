@@ -48,3 +48,13 @@ async def read_events(
         select(AcdEvent).where(AcdEvent.seq > after_seq).order_by(AcdEvent.seq).limit(limit)
     )
     return [LoggedEvent(r.seq, r.at, r.type, dict(r.payload)) for r in rows]
+
+
+async def read_events_since(
+    session: AsyncSession, since: datetime, *, limit: int = 100_000
+) -> list[LoggedEvent]:
+    """Events at or after ``since``, oldest first (the replay window of a restart)."""
+    rows = await session.scalars(
+        select(AcdEvent).where(AcdEvent.at >= since).order_by(AcdEvent.seq).limit(limit)
+    )
+    return [LoggedEvent(r.seq, r.at, r.type, dict(r.payload)) for r in rows]

@@ -98,6 +98,33 @@ async def record_interaction(session: AsyncSession, draft: InteractionDraft) -> 
     return row.id
 
 
+async def complete_interaction(
+    session: AsyncSession, draft: InteractionDraft, *, replacing: Outcome
+) -> int:
+    """Overwrite a provisional row of ``draft.call_id`` with the full account of the call.
+
+    A daemon that stops mid-call records the call as ``replacing`` (``session_lost``) so the
+    history has it even if nothing more is ever known; the next start resumes the caller and
+    records the real end here. Any other stored outcome is final: ``DuplicateInteraction``.
+    """
+    _check(draft)
+    row = await session.scalar(select(Interaction).where(Interaction.call_id == draft.call_id))
+    if row is None:
+        return await record_interaction(session, draft)
+    if row.outcome != replacing.value:
+        raise DuplicateInteraction(draft.call_id, row.id)
+    values = asdict(draft)
+    values.update(
+        ivr_path=list(draft.ivr_path),
+        wait_seconds=_wait_seconds(draft),
+        talk_seconds=_talk_seconds(draft),
+    )
+    for name, value in values.items():
+        setattr(row, name, value)
+    await session.flush()
+    return row.id
+
+
 async def set_disposition(
     session: AsyncSession,
     interaction_id: int,

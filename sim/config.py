@@ -41,6 +41,11 @@ class SimConfig:
     agent_ring: float = 2.0
     agent_talk: float = 20.0
     supervisor_talk: float = 30.0
+    #: The production hotline dialplan (asterisk-conf/extensions.conf): a FastAGI session
+    #: that ends without the daemon setting CTI_DONE=1 leaves the caller in [cti-fallback]
+    #: on hold music. Off, the lab's dialplan of the recordings: only AGISTATUS=FAILURE
+    #: (no FastAGI server) goes there.
+    fallback_unless_done: bool = False
 
     def prompt_length(self, name: str) -> float:
         """How long the prompt ``name`` plays (its first file when ``&``-joined)."""

@@ -95,6 +95,8 @@ def _agi_data(script: str) -> Callable[[Pbx, Channel], str]:
 
 
 def _failed(pbx: Pbx, ch: Channel) -> str:
+    if pbx.config.fallback_unless_done:
+        return f"{int(ch.variables.get('CTI_DONE') != '1')}?cti-fallback,s,1"
     return f"{int(ch.variables.get('AGISTATUS') == 'FAILURE')}?cti-fallback,s,1"
 
 

@@ -218,3 +218,23 @@ def test_a_busy_phone_is_skipped_until_it_is_free_again(time: VirtualTime) -> No
     acd.phone_changed("PJSIP/1001")
     offer = acd.offer_for(call)
     assert offer is not None and offer.agent_id == ALICE
+
+
+def test_a_call_queued_again_with_its_old_join_time_goes_ahead_of_newer_callers(
+    engine: AcdEngine, time: VirtualTime
+) -> None:
+    joined_long_ago = time.now()
+    time.advance(120)
+    newer = enqueue(engine, "newer")
+    time.advance(5)
+    engine.enqueue(CallRequest(CallId("resumed"), SUPPORT), joined_at=joined_long_ago)
+    ready(engine, ALICE)
+    offer = engine.offer_for(CallId("resumed"))
+    assert offer is not None and offer.agent_id == ALICE
+    assert engine.offer_for(newer) is None
+
+
+def test_a_join_time_in_the_future_is_taken_as_now(engine: AcdEngine, time: VirtualTime) -> None:
+    engine.enqueue(CallRequest(CallId("c1"), SUPPORT), joined_at=time.now() + 60)
+    [waiting] = engine.waiting()
+    assert waiting.joined_at == time.now()

@@ -15,6 +15,7 @@ from crm_core.db import make_engine, make_sessionmaker, upgrade
 from crm_core.errors import DuplicateInteraction, InvalidValue, NotFound, NotYourInteraction
 from crm_core.interactions import (
     InteractionDraft,
+    complete_interaction,
     get_interaction_by_call,
     list_interactions,
     record_interaction,
@@ -210,3 +211,41 @@ async def test_losing_the_race_for_a_call_id_on_postgresql_reports_the_winner(
         await engine.dispose()
     assert isinstance(outcome, DuplicateInteraction)
     assert outcome.interaction_id == first
+
+
+async def test_a_provisional_session_lost_row_is_completed_by_the_calls_real_end(
+    sessions: async_sessionmaker[AsyncSession], agents: None
+) -> None:
+    provisional = replace(
+        ANSWERED, agent_id=None, answered_at=None, outcome=Outcome.SESSION_LOST, notes="stopped"
+    )
+    async with sessions.begin() as session:
+        first = await record_interaction(session, provisional)
+    async with sessions.begin() as session:
+        again = await complete_interaction(session, ANSWERED, replacing=Outcome.SESSION_LOST)
+    async with sessions() as session:
+        record = await get_interaction_by_call(session, "call-1")
+    assert again == first and record is not None
+    assert (record.outcome, record.agent_id, record.talk_seconds) == ("answered", "alice", 300.0)
+
+
+async def test_completing_a_call_never_recorded_records_it(
+    sessions: async_sessionmaker[AsyncSession], agents: None
+) -> None:
+    async with sessions.begin() as session:
+        new_id = await complete_interaction(session, ANSWERED, replacing=Outcome.SESSION_LOST)
+    async with sessions() as session:
+        record = await get_interaction_by_call(session, "call-1")
+    assert record is not None and record.id == new_id
+
+
+async def test_a_final_row_is_never_overwritten(
+    sessions: async_sessionmaker[AsyncSession], agents: None
+) -> None:
+    async with sessions.begin() as session:
+        first = await record_interaction(session, ANSWERED)
+    async with sessions.begin() as session:
+        with pytest.raises(DuplicateInteraction) as refused:
+            later = replace(ANSWERED, notes="overwrite?")
+            await complete_interaction(session, later, replacing=Outcome.SESSION_LOST)
+    assert refused.value.interaction_id == first

@@ -37,10 +37,8 @@ class Stack:
         return f"http://127.0.0.1:{self.app.http_port}"
 
 
-@asynccontextmanager
-async def running_stack(
-    tmp_path: Path, *, prompt_seconds: float = 2.0, **overrides: Any
-) -> AsyncIterator[Stack]:
+async def seeded_db(tmp_path: Path) -> str:
+    """A migrated, seeded SQLite CRM file; returns its URL."""
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'callcenter.db'}"
     await upgrade(db_url)
     engine = make_engine(db_url)
@@ -48,17 +46,32 @@ async def running_stack(
         await seed_demo(make_sessionmaker(engine))
     finally:
         await engine.dispose()
-    config = SimConfig(ami_port=0, hotlines={HOTLINE: "inbound"}, prompt_seconds=prompt_seconds)
-    sim = Simulator(config)
-    await sim.start()
+    return db_url
+
+
+@asynccontextmanager
+async def daemon(sim: Simulator, db_url: str, **overrides: Any) -> AsyncIterator[RunningApp]:
+    """The daemon against a running simulator, logged in to its AMI; stops on exit."""
     settings = Settings(
         db_url=db_url, http_port=0, agi_port=0, ami_port=sim.ami_port, ami_auth="md5"
     ).with_overrides(**overrides)
+    async with run_app(settings) as app:
+        sim.config.agi_port = app.agi_port
+        async with asyncio.timeout(DEADLINE):
+            await app.pbx.connected.wait()
+        yield app
+
+
+@asynccontextmanager
+async def running_stack(
+    tmp_path: Path, *, prompt_seconds: float = 2.0, **overrides: Any
+) -> AsyncIterator[Stack]:
+    db_url = await seeded_db(tmp_path)
+    config = SimConfig(ami_port=0, hotlines={HOTLINE: "inbound"}, prompt_seconds=prompt_seconds)
+    sim = Simulator(config)
+    await sim.start()
     try:
-        async with run_app(settings) as app:
-            sim.config.agi_port = app.agi_port
-            async with asyncio.timeout(DEADLINE):
-                await app.pbx.connected.wait()
+        async with daemon(sim, db_url, **overrides) as app:
             yield Stack(app, sim, db_url)
     finally:
         await sim.close()

@@ -1,0 +1,66 @@
+"""Replaying the ACD event log: which calls were waiting, where, since when."""
+
+from typing import Any
+
+from acd.replay import WaitingEntry, waiting_calls
+from cti.ids import CallId, QueueName
+
+Row = tuple[str, dict[str, Any]]
+
+
+def queued(call: str, queue: str = "support", at: float = 100.0, priority: int = 0) -> Row:
+    return "CallQueued", {"call_id": call, "queue": queue, "priority": priority, "at": at}
+
+
+def test_a_queued_call_with_no_later_event_is_still_waiting() -> None:
+    assert waiting_calls([queued("c1", priority=3)]) == {
+        CallId("c1"): WaitingEntry(CallId("c1"), QueueName("support"), 3, 100.0)
+    }
+
+
+def test_connected_and_abandoned_calls_are_no_longer_waiting() -> None:
+    rows = [
+        queued("c1"),
+        queued("c2"),
+        queued("c3"),
+        ("CallConnected", {"call_id": "c1", "agent_id": "alice", "queue": "support"}),
+        ("CallLeftQueue", {"call_id": "c2", "queue": "support", "reason": "caller hung up"}),
+    ]
+    assert list(waiting_calls(rows)) == ["c3"]
+
+
+def test_an_overflow_to_another_queue_keeps_the_join_time() -> None:
+    rows = [
+        queued("c1", at=50.0),
+        ("CallOverflowed", {"call_id": "c1", "action": "queue", "to_queue": "sales"}),
+    ]
+    assert waiting_calls(rows)[CallId("c1")] == WaitingEntry(
+        CallId("c1"), QueueName("sales"), 0, 50.0
+    )
+
+
+def test_an_overflow_to_callback_or_voicemail_leaves_the_queues() -> None:
+    rows = [
+        queued("c1"),
+        queued("c2"),
+        ("CallOverflowed", {"call_id": "c1", "action": "callback", "to_queue": None}),
+        ("CallOverflowed", {"call_id": "c2", "action": "voicemail", "to_queue": None}),
+    ]
+    assert waiting_calls(rows) == {}
+
+
+def test_a_call_queued_again_keeps_its_first_join_time() -> None:
+    rows = [queued("c1", at=10.0), queued("c1", queue="sales", at=90.0)]
+    assert waiting_calls(rows)[CallId("c1")].joined_at == 10.0
+    assert waiting_calls(rows)[CallId("c1")].queue == "sales"
+
+
+def test_malformed_and_unknown_rows_are_skipped_without_raising() -> None:
+    rows: list[Row] = [
+        ("CallQueued", {"call_id": "c1"}),  # no queue
+        ("CallQueued", {"call_id": "c2", "queue": "support", "priority": "x", "at": 1}),
+        ("SomethingNew", {"call_id": "c3"}),
+        ("CallConnected", {}),
+        queued("c4"),
+    ]
+    assert list(waiting_calls(rows)) == ["c4"]
