@@ -116,7 +116,8 @@ def normalise(segment: Any) -> Any:
 def render(segment: Any, fmt: Format, target: Path) -> None:
     """Write ``segment`` in ``fmt``; ffmpeg does the resampling."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    segment.export(str(target), format=fmt.ffmpeg_format, parameters=fmt.parameters())
+    # export() returns the file it opened for a path; closing it is ours to do.
+    segment.export(str(target), format=fmt.ffmpeg_format, parameters=fmt.parameters()).close()
 
 
 def _entry(

@@ -45,7 +45,7 @@ def generate(prompts: Iterable[Prompt], layout: Layout, *, force: bool = False) 
             target.parent.mkdir(parents=True, exist_ok=True)
             joined.export(
                 str(target), format="flac", parameters=["-ar", str(SOURCE_RATE), *BITEXACT]
-            )
+            ).close()
             written.append(target)
     return written
 
@@ -54,4 +54,6 @@ def _speak(espeak: str, segment: Segment, scratch: Path, audio: Any) -> Any:
     wav = scratch / "segment.wav"
     command = [espeak, "-v", VOICES[segment.language], "-s", str(SPEED_WPM), "-w", str(wav)]
     subprocess.run([*command, segment.text], check=True, capture_output=True)
-    return audio.AudioSegment.from_wav(str(wav))
+    # from_wav() given a path leaves the file open (pydub 0.25.1).
+    with wav.open("rb") as spoken:
+        return audio.AudioSegment.from_wav(spoken)

@@ -94,9 +94,12 @@ def _entry_problems(entry: Entry, built_dir: Path, source_dir: Path) -> list[str
 
 
 def _wav_problems(entry: Entry, path: Path) -> list[str]:
-    with wave.open(str(path), "rb") as wav:
-        actual = (wav.getframerate(), wav.getnchannels(), wav.getsampwidth())
-        duration = wav.getnframes() / wav.getframerate()
+    try:
+        with wave.open(str(path), "rb") as wav:
+            actual = (wav.getframerate(), wav.getnchannels(), wav.getsampwidth())
+            duration = wav.getnframes() / wav.getframerate()
+    except (wave.Error, EOFError) as exc:
+        return [f"{entry.file}: not a readable WAV ({exc or 'truncated'})"]
     expected = (entry.sample_rate, entry.channels, entry.sample_width)
     found = []
     if actual != expected:
