@@ -8,6 +8,7 @@ format needs (espeak-ng speaks at 22.05 kHz), to keep the repository small. Need
 and ffmpeg.
 """
 
+import json
 import subprocess
 import tempfile
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from typing import Any
 
 from prompts.audio import pydub
 from prompts.catalog import VOICES, Layout, Prompt, Segment
-from prompts.tools import require
+from prompts.tools import require, version
 
 #: Words per minute; espeak-ng's default 175 is hurried on a phone line.
 SPEED_WPM = 150
@@ -47,6 +48,11 @@ def generate(prompts: Iterable[Prompt], layout: Layout, *, force: bool = False) 
                 str(target), format="flac", parameters=["-ar", str(SOURCE_RATE), *BITEXACT]
             ).close()
             written.append(target)
+    if written:
+        info = {"espeak-ng": version("espeak-ng"), "speed_wpm": SPEED_WPM, "voices": dict(VOICES)}
+        (layout.source_dir / "generated.json").write_text(
+            json.dumps(info, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
     return written
 
 

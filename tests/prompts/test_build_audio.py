@@ -5,6 +5,7 @@ Skipped without ffmpeg / espeak-ng, unless CALLCENTER_REQUIRE_AUDIO_TOOLS=1 (CI)
 """
 
 import array
+import json
 import math
 import wave
 from pathlib import Path
@@ -18,7 +19,7 @@ from prompts.catalog import DEFAULT_LAYOUT, Layout, Prompt, Segment, load_catalo
 from prompts.cli import main
 from prompts.manifest import Manifest, sha256
 from prompts.tools import version
-from tests.prompts.audio_tools import require_tools
+from tests.prompts.audio_tools import require_tools, require_version
 
 SOURCE_RATE = 22050  # what espeak-ng speaks at: the worst case for folding
 
@@ -72,7 +73,7 @@ def test_pydubs_own_resampler_would_alias_the_tone_the_build_removes(tmp_path: P
 def test_a_build_of_committed_sources_reproduces_the_manifest(tmp_path: Path) -> None:
     require_tools("ffmpeg")
     manifest = Manifest.read(DEFAULT_LAYOUT.manifest)
-    assert manifest.tools["ffmpeg"] == version("ffmpeg"), "rebuild with this ffmpeg to compare"
+    require_version("ffmpeg", manifest.tools["ffmpeg"], version("ffmpeg"))
     # A sample of both languages and both formats; `callcenter prompts check` (CI) rebuilds
     # them all.
     names = {"cc-welcome", "cc-main-menu", "cc-choose-language", "digits/7", "letters/q"}
@@ -94,6 +95,8 @@ def test_espeak_regenerates_the_committed_sources_byte_for_byte(tmp_path: Path) 
     require_tools("ffmpeg", "espeak-ng")
     from prompts.generate import generate
 
+    made_with = json.loads((DEFAULT_LAYOUT.source_dir / "generated.json").read_text())
+    require_version("espeak-ng", made_with["espeak-ng"], version("espeak-ng"))
     sample = [p for p in load_catalog() if p.name in {"cc-choose-language", "digits/12"}]
     written = generate(sample, Layout.under(tmp_path))
 
