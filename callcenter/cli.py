@@ -1,4 +1,4 @@
-"""The ``callcenter`` command: demo, serve, sim and db subcommands.
+"""The ``callcenter`` command: demo, serve, sim, bench, db and prompts subcommands.
 
 Parses flags, builds ``Settings`` (defaults < ``CALLCENTER_*`` environment < flags) and
 hands over to the composition root. Bad settings end the command with exit code 2 and a
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from callcenter import logs
 from callcenter.settings import Settings, SettingsError, from_env
+from prompts import cli as prompts_cli
 
 #: ``callcenter bench NAME`` → the module whose ``main(argv)`` runs it.
 BENCHES = {
@@ -60,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade", "seed"])
     db.add_argument("--db-url", default=None)
+
+    prompts = sub.add_parser("prompts", help="generate, build and check the audio prompts")
+    prompts_cli.add_arguments(prompts)
     return parser
 
 
@@ -70,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         module = importlib.import_module(BENCHES[args.name])
         result: int = module.main(list(args.bench_args))
         return result
+    if args.command == "prompts":
+        return prompts_cli.run(args)
     try:
         settings = from_env()
         if args.log_level:

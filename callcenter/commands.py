@@ -10,6 +10,8 @@ from callcenter.app import run_app
 from callcenter.settings import Settings, SettingsError, validate
 from crm_core.db import make_engine, make_sessionmaker, upgrade
 from crm_core.seed import seed_demo
+from prompts.catalog import DEFAULT_LAYOUT
+from prompts.manifest import Manifest
 from sim import SimConfig, run_standalone
 
 log = logging.getLogger("callcenter")
@@ -19,6 +21,15 @@ DEMO_HOTLINE = "8005551234"
 DEMO_UNKNOWN_ANIS = ("+13055550199", "anonymous")
 #: Who ``callcenter sim`` dials from by default: the demo CRM's customers and two strangers.
 DEMO_CALLERS = ("+12125550100", "+12125550111", "+13125550144", "+16175550110", *DEMO_UNKNOWN_ANIS)
+
+
+def prompt_lengths(manifest: Path = DEFAULT_LAYOUT.manifest) -> dict[str, float]:
+    """``lang/name`` -> seconds of the built prompts, so simulated callers listen to each
+    prompt for as long as a real caller would; {} when the prompts are not built."""
+    if not manifest.is_file():
+        return {}
+    durations = Manifest.read(manifest).durations()
+    return {f"{language}/{name}": seconds for (language, name), seconds in durations.items()}
 
 
 def free_port() -> int:
@@ -65,7 +76,11 @@ async def sim(
     if call_every <= 0:
         raise SettingsError("--call-every must be positive")
     config = SimConfig(
-        ami_port=ami_port, agi_host=agi_host, agi_port=agi_port, hotlines={hotline: "inbound"}
+        ami_port=ami_port,
+        agi_host=agi_host,
+        agi_port=agi_port,
+        hotlines={hotline: "inbound"},
+        prompt_lengths=prompt_lengths(),
     )
     # Like extensions.conf: a caller whose daemon goes away waits in [cti-fallback] for it.
     config.fallback_unless_done = True
@@ -98,6 +113,7 @@ async def demo(base: Settings, http_port: int, call_every: float, db_file: str) 
         hotlines={DEMO_HOTLINE: "inbound"},
         default_answer_after=4.0,
         default_talk_for=12.0,
+        prompt_lengths=prompt_lengths(),
     )
     async with run_app(settings) as app:
         print_banner(app.http_port, call_every)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sim import agi_media
 from sim.agi_codec import AgiResult, exec_result, ok, usage
-from sim.apps import find_app
+from sim.apps import app_set, find_app
 from sim.asterisk import SOFTHANGUP_EXPLICIT, STATE_UP
 from sim.caller import HUNG_UP_BY_IVR
 from sim.variables import read_variable, substitute
@@ -57,7 +57,11 @@ async def get_full_variable(sess: AgiSession, argv: list[str]) -> AgiResult:
 async def set_variable(sess: AgiSession, argv: list[str]) -> AgiResult:
     if len(argv) != 4:
         return usage("set variable")
-    sess.pbx.set_var(sess.ch, argv[2], argv[3])
+    if "(" in argv[2]:
+        # pbx_builtin_setvar_helper writes a function (CHANNEL(language)) as Set() does.
+        await app_set(sess.pbx, sess.ch, f"{argv[2]}={argv[3]}")
+    else:
+        sess.pbx.set_var(sess.ch, argv[2], argv[3])
     return ok("200 result=1\n")
 
 

@@ -5,9 +5,10 @@ Owns: ``STREAM FILE``, ``GET DATA``, ``WAIT FOR DIGIT``, ``SAY DIGITS``,
 ``200 result=0 endpos=N``, ``200 result=1234``, ``200 result= (timeout)``,
 ``200 result=35``, and ``200 result=-1[ endpos=N]`` when the channel goes away.
 
-Timing: a prompt lasts ``prompt_seconds``; endpos counts 8 kHz samples. A caller with a
-scripted entry queued presses its first digit ``DIGIT_GAP`` seconds after the command
-starts listening, then one digit every ``DIGIT_GAP`` seconds.
+Timing: a prompt lasts ``config.prompt_length`` of its name in the channel's language;
+endpos counts 8 kHz samples. A caller with a scripted entry queued presses its first digit
+``DIGIT_GAP`` seconds after the command starts listening, then one digit every
+``DIGIT_GAP`` seconds. Each prompt asked for is noted on the caller (``played``).
 Must not read the socket; agi_session.py calls these handlers.
 """
 
@@ -100,7 +101,8 @@ async def stream_file(sess: AgiSession, argv: list[str]) -> AgiResult:
         return usage("stream file")
     escape = argv[3]
     stop_moh(sess.pbx, sess.ch)
-    start, length = sess.pbx.now(), sess.pbx.config.prompt_length(argv[2])
+    sess.ch.note_played(argv[2])
+    start, length = sess.pbx.now(), sess.pbx.config.prompt_length(argv[2], sess.ch.language)
     digit = await wait_key(sess, lambda d: d in escape, start + length)
     endpos = int(min(sess.pbx.now() - start, length) * SAMPLE_RATE)
     if digit is None:
@@ -131,7 +133,8 @@ async def get_data(sess: AgiSession, argv: list[str]) -> AgiResult:
     timeout = timeout_ms / 1000 if timeout_ms > 0 else DEFAULT_GET_DATA_TIMEOUT
     pbx, ch, party = sess.pbx, sess.ch, sess.ch.party
     stop_moh(pbx, ch)
-    deadline = pbx.now() + pbx.config.prompt_length(argv[2]) + timeout
+    ch.note_played(argv[2])
+    deadline = pbx.now() + pbx.config.prompt_length(argv[2], ch.language) + timeout
     if party is None:
         return await _read_keypad(sess, deadline, timeout, max(1, max_digits))
 

@@ -81,7 +81,9 @@ async def app_playback(pbx: Pbx, ch: Channel, data: str) -> int:
     if ch.interrupted:
         return -1
     stop_moh(pbx, ch)
-    played = await hold_for(pbx, ch, pbx.config.prompt_length(data.split(",")[0].strip()))
+    files = data.split(",")[0].strip()
+    ch.note_played(files)
+    played = await hold_for(pbx, ch, pbx.config.prompt_length(files, ch.language))
     pbx.set_var(ch, "PLAYBACKSTATUS", "SUCCESS" if played else "FAILED")
     return 0 if played else -1
 

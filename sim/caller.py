@@ -58,6 +58,7 @@ class SimCall:
         self.state = "ringing"
         self.outcome: str | None = None
         self.agi_commands: list[str] = []
+        self.played: list[tuple[str, str]] = []
         self.dial_statuses: list[str] = []
         self.ended = asyncio.Event()
         self.patience = patience

@@ -78,6 +78,8 @@ class Party(Protocol):
 
     state: str
     agi_commands: list[str]
+    #: (language, file) of every prompt the PBX was asked to play to this caller.
+    played: list[tuple[str, str]]
 
     def has_input(self) -> bool:
         """Whether any scripted entry is queued."""
@@ -162,6 +164,11 @@ class Channel:
     @property
     def location(self) -> Location:
         return Location(self.context, self.exten, self.priority)
+
+    def note_played(self, files: str) -> None:
+        """Remember the prompts (``&``-joined) asked for, in the channel's language."""
+        if self.party is not None:
+            self.party.played.extend((self.language, f) for f in files.split("&") if f)
 
     def set_variable(self, name: str, value: str) -> None:
         """Store a variable; ``_X``/``__X`` prefixes mark inheritance, as in Asterisk."""

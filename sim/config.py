@@ -20,10 +20,12 @@ class SimConfig:
 
     ``hotlines`` maps a DNIS to the path of the FastAGI script the hotline's dialplan
     runs (``AGI(agi://agi_host:agi_port/<path>,${DNIS},${ANI})``). ``prompt_lengths``
-    gives the length in seconds of named prompts (``demo-congrats``); any other prompt
-    lasts ``prompt_seconds``. ``agent_ring``, ``agent_talk`` and ``supervisor_talk``
-    seed the globals ``AGENT_RING``, ``AGENT_TALK`` and ``SUPERVISOR_TALK`` that the
-    lab contexts ``agents`` and ``supervisors`` read (fixtures README).
+    gives the length in seconds of named prompts, per language (``zh/cc-welcome``, as
+    ``callcenter`` reads them from the built prompts' manifest) or for any language
+    (``demo-congrats``); any other prompt lasts ``prompt_seconds``. ``agent_ring``,
+    ``agent_talk`` and ``supervisor_talk`` seed the globals ``AGENT_RING``, ``AGENT_TALK``
+    and ``SUPERVISOR_TALK`` that the lab contexts ``agents`` and ``supervisors`` read
+    (fixtures README).
     """
 
     ami_host: str = "127.0.0.1"
@@ -47,6 +49,9 @@ class SimConfig:
     #: (no FastAGI server) goes there.
     fallback_unless_done: bool = False
 
-    def prompt_length(self, name: str) -> float:
-        """How long the prompt ``name`` plays (its first file when ``&``-joined)."""
-        return self.prompt_lengths.get(name.split("&")[0], self.prompt_seconds)
+    def prompt_length(self, name: str, language: str = "") -> float:
+        """How long the prompt ``name`` plays in ``language`` (its first file when
+        ``&``-joined)."""
+        first = name.split("&")[0]
+        fallback = self.prompt_lengths.get(first, self.prompt_seconds)
+        return self.prompt_lengths.get(f"{language}/{first}", fallback)
