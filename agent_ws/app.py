@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from .auth import Auth, auth_router
-from .call_controls import CallControls
+from .call_controls import AgentDialer, CallControls
 from .clock import Clock
 from .desk import AgentDesk
 from .errors import install_error_handlers
@@ -45,6 +45,7 @@ def create_app(
     metrics: Callable[[], bytes] | None = None,
     supervision: SupervisorDesk | None = None,
     call_controls: CallControls | None = None,
+    agent_dialer: AgentDialer | None = None,
 ) -> FastAPI:
     """The FastAPI app of the edge.
 
@@ -52,7 +53,7 @@ def create_app(
     served over HTTPS. ``sessions`` and ``throttle`` may be passed to tune their limits.
     ``metrics`` renders the Prometheus text served at ``/metrics`` (public, like health);
     ``supervision`` enables the team lead's routes, ``call_controls`` the agent's hold,
-    resume, transfer and hang-up.
+    resume, transfer and hang-up (with ``agent_dialer``: click-to-dial and internal calls).
     """
     sessions = sessions if sessions is not None else SessionStore(clock)
     throttle = throttle if throttle is not None else LoginThrottle(clock)
@@ -83,8 +84,8 @@ def create_app(
     app.include_router(crm_router(sessionmaker=sessionmaker, auth=auth, clock=clock))
     if supervision is not None:
         app.include_router(supervisor_router(desk=supervision, auth=auth))
-    if call_controls is not None:
-        app.include_router(calls_router(controls=call_controls, auth=auth))
+    if call_controls is not None and agent_dialer is not None:
+        app.include_router(calls_router(controls=call_controls, dialer=agent_dialer, auth=auth))
     app.include_router(ws_router(desk=desk, hub=hub, sessions=sessions))
     app.include_router(pages_router(sessions=sessions))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

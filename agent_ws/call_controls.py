@@ -1,4 +1,4 @@
-"""What the edge may ask about the agent's connected call: hold, resume, transfer, hang up.
+"""What the edge may ask about the agent's calls: hold, resume, transfer, hang up, dial.
 
 The implementation lives in ``callcenter`` (it drives the PBX); each request answers with
 the call's new state (``{"call_id", "state", ...}``), pushes the same ``call_state`` to the
@@ -17,4 +17,14 @@ class CallControls(Protocol):
 
     async def transfer_to_number(self, agent_id: str, number: str) -> dict[str, object]: ...
 
+    async def transfer_to_agent(self, agent_id: str, colleague: str) -> dict[str, object]: ...
+
     async def hang_up(self, agent_id: str) -> dict[str, object]: ...
+
+
+class AgentDialer(Protocol):
+    """Calls the agent starts: click-to-dial of a customer's number, an internal call."""
+
+    async def dial(self, agent_id: str, number: str) -> dict[str, object]: ...
+
+    async def call_agent(self, agent_id: str, other: str) -> dict[str, object]: ...

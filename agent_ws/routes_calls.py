@@ -1,4 +1,4 @@
-"""REST routes of the agent's call controls: ``POST /api/agent/call/{hold,resume,...}``.
+"""REST routes of the agent's calls: ``POST /api/agent/call/{hold,resume,transfer,hang-up,dial}``.
 
 For a logged-in user with the role ``agent``, about the call they are connected to. The
 refusals (no connected call, not on hold, the PBX said no) become 409 through
@@ -10,12 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from .auth import Auth
-from .call_controls import CallControls
-from .schemas import TransferBody
+from .call_controls import AgentDialer, CallControls
+from .schemas import DialBody, TransferBody
 from .sessions import LoginSession
 
 
-def calls_router(*, controls: CallControls, auth: Auth) -> APIRouter:
+def calls_router(*, controls: CallControls, dialer: AgentDialer, auth: Auth) -> APIRouter:
     router = APIRouter(prefix="/api/agent/call", tags=["agent"])
     Agent = Annotated[LoginSession, Depends(auth.require("agent"))]
 
@@ -29,10 +29,20 @@ def calls_router(*, controls: CallControls, auth: Auth) -> APIRouter:
 
     @router.post("/transfer")
     async def transfer(session: Agent, body: TransferBody) -> dict[str, object]:
+        me = session.user.username
         if body.queue is not None:
-            return await controls.transfer_to_queue(session.user.username, body.queue)
+            return await controls.transfer_to_queue(me, body.queue)
+        if body.agent_id is not None:
+            return await controls.transfer_to_agent(me, body.agent_id)
         assert body.number is not None  # the model requires exactly one
-        return await controls.transfer_to_number(session.user.username, body.number)
+        return await controls.transfer_to_number(me, body.number)
+
+    @router.post("/dial")
+    async def dial(session: Agent, body: DialBody) -> dict[str, object]:
+        if body.agent_id is not None:
+            return await dialer.call_agent(session.user.username, body.agent_id)
+        assert body.number is not None  # the model requires exactly one
+        return await dialer.dial(session.user.username, body.number)
 
     @router.post("/hang-up")
     async def hang_up(session: Agent) -> dict[str, object]:

@@ -58,21 +58,39 @@ class SuperviseBody(_Strict):
     phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{2,6}$")]
 
 
+AgentName = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_.@-]{1,150}$")
+]
+PhoneNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9]{3,20}$")]
+
+
 class TransferBody(_Strict):
-    """A blind transfer of the connected call: to a queue, or to an outside number."""
+    """A blind transfer of the connected call: to a queue, a colleague or an outside number."""
 
     queue: (
         Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9_-]{1,64}$")]
         | None
     ) = None
-    number: (
-        Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9]{3,20}$")] | None
-    ) = None
+    number: PhoneNumber | None = None
+    agent_id: AgentName | None = None
 
     @model_validator(mode="after")
     def _exactly_one_target(self) -> "TransferBody":
-        if (self.queue is None) == (self.number is None):
-            raise ValueError("give either a queue or a number, not both")
+        if [self.queue, self.number, self.agent_id].count(None) != 2:
+            raise ValueError("give one of a queue, an agent_id or a number")
+        return self
+
+
+class DialBody(_Strict):
+    """Click-to-dial a number, or an internal call to a colleague: exactly one."""
+
+    number: PhoneNumber | None = None
+    agent_id: AgentName | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_target(self) -> "DialBody":
+        if (self.number is None) == (self.agent_id is None):
+            raise ValueError("give either a number or an agent_id")
         return self
 
 

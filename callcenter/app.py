@@ -20,6 +20,7 @@ from acd.engine import AcdEngine
 from acd.model import AgentProfile, QueueConfig
 from agent_ws.app import create_app
 from agent_ws.hub import Hub
+from callcenter.agent_dialing import AgentDialing
 from callcenter.bus import Bus
 from callcenter.call_control import CallControl
 from callcenter.calls import CallRegistry
@@ -196,6 +197,13 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         metrics=metrics.render,
         supervision=desk,
         call_controls=control,
+        agent_dialer=AgentDialing(
+            engine=engine,
+            registry=registry,
+            crm=crm,
+            clock=clock,
+            telephony=lambda: pbx.telephony,
+        ),
     )
     server = _Server(
         uvicorn.Config(

@@ -20,9 +20,9 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
-from acd.engine import AcdEngine
+from acd.engine import AcdEngine, UnknownAgent
 from acd.states import AgentState
 from agent_ws.desk import DeskRefused
 from callcenter.calls import ActiveCall, CallRegistry
@@ -39,6 +39,8 @@ RESUME_CONTEXT = "cti-resume"
 TRANSFER_CONTEXT = "cti-transfer"
 #: Digits with an optional leading +: what [cti-transfer] may dial (no dialplan patterns).
 OUTSIDE_NUMBER = re.compile(r"^\+?[0-9]{3,20}$")
+#: An agent's click-to-dial call, by the DIALSTATUS of its Dial to the customer.
+OUTBOUND_OUTCOMES = {"ANSWER": "answered", "BUSY": "busy", "NOANSWER": "no_answer"}
 
 
 class CallControl:
@@ -98,9 +100,36 @@ class CallControl:
         if queue not in self._engine.queues:
             raise DeskRefused(f"no queue named {queue!r}")
         await self._move_caller(call, RESUME_CONTEXT, "s", requeue_to=queue)
+        call.transferred_by = agent_id
         call.add_note(f"transferred by {agent_id} to queue {queue}")
         self._engine.call_ended(call.call_id)  # this agent's part is over: wrap-up
         return self._changed(call, agent_id, "transferred", queue=queue)
+
+    async def transfer_to_agent(self, agent_id: str, colleague: str) -> dict[str, object]:
+        """Offer the call to a colleague first (the preferred-agent window), in a queue
+        they serve; if they do not take it in time, that queue's other agents do."""
+        call = self._connected_call(agent_id)
+        try:
+            target = self._engine.agent(AgentId(colleague))
+        except UnknownAgent:
+            raise DeskRefused(f"no agent named {colleague!r}") from None
+        if colleague == agent_id:
+            raise DeskRefused("the call is already yours")
+        queue = self._queue_served_by(target.profile.skills, call.queue)
+        await self._move_caller(call, RESUME_CONTEXT, "s", requeue_to=queue)
+        call.requeue_preferred, call.transferred_by = colleague, agent_id
+        call.add_note(f"transferred by {agent_id} to {colleague}")
+        self._engine.call_ended(call.call_id)
+        return self._changed(call, agent_id, "transferred", colleague=colleague, queue=queue)
+
+    def _queue_served_by(self, skills: Mapping[str, int], current: str | None) -> str:
+        """The call's own queue if the colleague has its skill, else one they serve."""
+        served = [q.name for q in self._engine.queues.values() if q.skill in skills]
+        if current in served:
+            return current or ""
+        if not served:
+            raise DeskRefused("that agent serves no queue")
+        return served[0]
 
     async def transfer_to_number(self, agent_id: str, number: str) -> dict[str, object]:
         call = self._connected_call(agent_id)
@@ -149,6 +178,8 @@ class CallControl:
     async def _settle(self, call: ActiveCall) -> None:
         if call.hung_up.is_set() or self._registry.get(call.call_id) is None:
             if self._registry.get(call.call_id) is not None:
+                if call.direction == "outbound":
+                    call.outcome = OUTBOUND_OUTCOMES.get(call.dial_status or "", "failed")
                 await self._finish(call)
             return
         agent_id = call.agent_id or ""

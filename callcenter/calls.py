@@ -58,6 +58,14 @@ class ActiveCall:
     held: bool = False
     #: The queue a transfer sends the caller to: their next FastAGI session joins it.
     requeue_to: str | None = None
+    #: "outbound" for an agent's click-to-dial (callcenter/agent_dialing.py).
+    direction: Literal["inbound", "outbound"] = "inbound"
+    #: The last DIALSTATUS of a Dial this call made (the AMI's DialEnd).
+    dial_status: str | None = None
+    #: The agent who transferred the call to a queue or a colleague (shown on the pop).
+    transferred_by: str | None = None
+    #: A transfer to a colleague: the ACD offers them the call first (preferred agent).
+    requeue_preferred: str | None = None
     #: What the ACD was asked when the call first queued (skills, priority, tier...).
     request: CallRequest | None = None
 
@@ -113,7 +121,10 @@ class CallRegistry:
 
     def on_dial_end(self, event: DialEnded, now: float) -> None:
         call = self._by_uniqueid.get(event.uniqueid)
-        if call is not None and event.status == "ANSWER" and call.answered_at is None:
+        if call is None:
+            return
+        call.dial_status = event.status
+        if event.status == "ANSWER" and call.answered_at is None:
             call.answered_at = now
 
     @staticmethod

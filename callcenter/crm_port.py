@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from callcenter.calls import ActiveCall
 from crm_core.contacts import CallerMatch, match_caller
+from crm_core.do_not_call import is_do_not_call
 from crm_core.interactions import (
     InteractionDraft,
     complete_interaction,
@@ -44,6 +45,16 @@ class CrmAdapter:
         call.match = found
         return facts_of(found)
 
+    async def identify_number(self, call: ActiveCall, number: str) -> None:
+        """Match the number an agent dials, so the outbound call lands in its contact's history."""
+        async with self._sessions() as session:
+            call.match = await match_caller(session, number, "", default_region=self._region)
+
+    async def is_do_not_call(self, number: str, at: float) -> bool:
+        async with self._sessions() as session:
+            when = datetime.fromtimestamp(at, UTC)
+            return await is_do_not_call(session, number, when, default_region=self._region)
+
     async def record(self, call: ActiveCall) -> None:
         found = call.match if isinstance(call.match, CallerMatch) else None
         contact_id = (
@@ -51,7 +62,7 @@ class CrmAdapter:
         )
         draft = InteractionDraft(
             call_id=call.call_id,
-            direction=Direction.INBOUND,
+            direction=Direction(call.direction),
             ani=call.ani,
             dnis=call.dnis,
             contact_id=contact_id,

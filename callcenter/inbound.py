@@ -223,7 +223,13 @@ class InboundRoute:
         try:
             await session.set_music(True)
             # The target queue's own skill applies, not what the IVR asked for the first.
-            request = replace(first, queue=QueueName(queue), skills={}, preferred_agent=None)
+            preferred, call.requeue_preferred = call.requeue_preferred, None
+            request = replace(
+                first,
+                queue=QueueName(queue),
+                skills={},
+                preferred_agent=AgentId(preferred) if preferred else None,
+            )
             self._engine.enqueue(request, joined_at=joined_at)
             await self._wait_for_agent(session, call)
         except UnknownQueue:

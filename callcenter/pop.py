@@ -20,6 +20,7 @@ def build_pop(call: ActiveCall) -> dict[str, object]:
         "withheld": bool(found and found.withheld),
         "ivr_path": list(call.ivr_path),
         "queue": call.queue,
+        "transferred_by": call.transferred_by,
         "candidates": [card_json(c) for c in found.candidates] if found else [],
     }
 

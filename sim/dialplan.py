@@ -52,6 +52,10 @@ dialplan run (SoftHangupRequest 16, then Hangup). The dialplan, as extensions.co
      same => n,GotoIf($["${AGISTATUS}" = "FAILURE"]?cti-fallback,s,1)
      same => n,Hangup()
 
+    [from-agents]                    ; an agent's internal call (click in the tab)
+    exten => _1XXX,1,Dial(PJSIP/${EXTEN},20)
+     same => n,Hangup()
+
     [cti-transfer]                   ; the daemon's blind transfer to an outside number
     exten => _X.,1,Dial(PJSIP/${EXTEN}@trunk,60)
      same => n,Hangup()
@@ -183,6 +187,8 @@ def lookup(pbx: Pbx, loc: Location) -> Step | None:
         loc.context == "from-internal" and len(loc.exten) > 6
     ):
         steps = [Step("Dial", _to_trunk), Step("Hangup", _const(""))]
+    elif loc.context == "from-agents" and len(loc.exten) == 4 and loc.exten[0] == "1":
+        steps = [Step("Dial", lambda pbx, ch: f"PJSIP/{ch.exten},20"), Step("Hangup", _const(""))]
     elif loc.context == "from-internal":
         steps = [Step("Dial", lambda pbx, ch: f"PJSIP/{ch.exten},30"), Step("Hangup", _const(""))]
     else:
@@ -197,6 +203,7 @@ KNOWN_CONTEXTS = (
     "cti-fallback",
     "cti-resume",
     "cti-transfer",
+    "from-agents",
     *LAB_CONTEXTS,
 )
 

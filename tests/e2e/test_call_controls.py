@@ -149,7 +149,7 @@ def test_call_controls_without_a_call_are_refused_and_bad_bodies_name_the_field(
                     status, body = await post(alice, action)
                     assert status == 409 and "no connected call" in body["error"], action
                 status, body = await post(alice, "transfer", queue="sales", number="123456")
-                assert status == 422 and "either a queue or a number" in body["error"]
+                assert status == 422 and "one of a queue, an agent_id or a number" in body["error"]
                 status, body = await post(alice, "transfer", number="12; DROP")
                 assert (status, body.get("field")) == (422, "number")
                 status, body = await post(alice, "transfer", queue="sales")
