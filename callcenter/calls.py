@@ -58,6 +58,8 @@ class ActiveCall:
     held: bool = False
     #: The queue a transfer sends the caller to: their next FastAGI session joins it.
     requeue_to: str | None = None
+    #: The team a voicemail left in the IVR is for (a follow-up task is created for it).
+    voicemail_for: str | None = None
     #: "outbound" for an agent's click-to-dial (callcenter/agent_dialing.py).
     direction: Literal["inbound", "outbound"] = "inbound"
     #: The last DIALSTATUS of a Dial this call made (the AMI's DialEnd).

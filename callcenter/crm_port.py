@@ -6,22 +6,27 @@ inbound route and the desk use. Wall times are converted to aware UTC datetimes 
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from callcenter.calls import ActiveCall
-from crm_core.contacts import CallerMatch, match_caller
+from crm_core.contacts import CallerMatch, NewPhone, create_contact, match_caller
 from crm_core.do_not_call import is_do_not_call
+from crm_core.errors import CrmError
+from crm_core.follow_ups import create_follow_up
 from crm_core.interactions import (
     InteractionDraft,
     complete_interaction,
     get_interaction_by_call,
     set_disposition,
 )
-from crm_core.vocabulary import Direction, Outcome
+from crm_core.vocabulary import Direction, Outcome, PhoneKind
 
 log = logging.getLogger(__name__)
+
+#: When the team is asked to have called back someone who left a voicemail.
+VOICEMAIL_CALL_BACK_WITHIN = timedelta(hours=4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +65,20 @@ class CrmAdapter:
         contact_id = (
             found.candidates[0].contact_id if found and len(found.candidates) == 1 else None
         )
-        draft = InteractionDraft(
+        async with self._sessions() as session, session.begin():
+            if call.voicemail_for is not None and contact_id is None:
+                contact_id = await self._contact_for_unknown_caller(session, call)
+            draft = self._draft(call, contact_id)
+            # A call whose session was lost (or whose daemon stopped) was recorded as
+            # session_lost; resumed from the fallback, its real end completes that row.
+            call.interaction_id = await complete_interaction(
+                session, draft, replacing=Outcome.SESSION_LOST
+            )
+            if call.voicemail_for is not None and contact_id is not None:
+                await self._voicemail_follow_up(session, call, contact_id)
+
+    def _draft(self, call: ActiveCall, contact_id: int | None) -> InteractionDraft:
+        return InteractionDraft(
             call_id=call.call_id,
             direction=Direction(call.direction),
             ani=call.ani,
@@ -80,12 +98,39 @@ class CrmAdapter:
             notes=call.notes,
             ended_during_link_loss=call.ended_during_link_loss,
         )
-        async with self._sessions() as session, session.begin():
-            # A call whose session was lost (or whose daemon stopped) was recorded as
-            # session_lost; resumed from the fallback, its real end completes that row.
-            call.interaction_id = await complete_interaction(
-                session, draft, replacing=Outcome.SESSION_LOST
+
+    async def _contact_for_unknown_caller(
+        self, session: AsyncSession, call: ActiveCall
+    ) -> int | None:
+        """A voicemail from a number we do not know: keep it as a contact to call back."""
+        try:
+            card = await create_contact(
+                session,
+                first_name="Caller",
+                last_name=call.ani,
+                notes=f"created from a voicemail (call {call.call_id})",
+                phones=[NewPhone(PhoneKind.OTHER, call.ani)],
+                now=datetime.fromtimestamp(call.started_at, UTC),
+                default_region=self._region,
             )
+        except CrmError as exc:  # withheld or unusable number: nobody to call back
+            log.info("call %s: no contact for voicemail from %r (%s)", call.call_id, call.ani, exc)
+            return None
+        return card.contact_id
+
+    async def _voicemail_follow_up(
+        self, session: AsyncSession, call: ActiveCall, contact_id: int
+    ) -> None:
+        ended = datetime.fromtimestamp(call.ended_at or call.started_at, UTC)
+        await create_follow_up(
+            session,
+            contact_id=contact_id,
+            subject=f"Voicemail for {call.voicemail_for}: listen and call back {call.ani}",
+            due_at=ended + VOICEMAIL_CALL_BACK_WITHIN,
+            assignee=None,
+            created_by="ivr",
+            now=ended,
+        )
 
     async def set_disposition(
         self, call_id: str, agent_id: str, disposition: str, notes: str, at: float

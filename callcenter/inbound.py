@@ -251,6 +251,7 @@ class InboundRoute:
                 "Record", f"{recording}.wav,{VOICEMAIL_SILENCE_S},{VOICEMAIL_MAX_S},k"
             )
             call.outcome = "voicemail"
+            call.voicemail_for = outcome.voicemail
             call.notes = f"voicemail for {outcome.voicemail}: {recording}.wav"
         elif outcome.transfer_to is not None:
             await session.exec(
