@@ -31,6 +31,8 @@ class ActiveCall:
     started_at: float
     match: object | None = None  # crm_core.contacts.CallerMatch, kept opaque here
     ivr_path: tuple[str, ...] = ()
+    #: One line of what the IVR learned, for the pop (ivr/summary.py; secrets masked).
+    ivr_summary: str = ""
     ivr_choice: str | None = None
     queue: str | None = None
     queued_at: float | None = None

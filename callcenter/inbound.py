@@ -31,6 +31,7 @@ from ivr.flow import Flow
 from ivr.interpreter import IvrOutcome
 from ivr.queue_wait import Announcing, wait_for_agent
 from ivr.runner import run_flow
+from ivr.summary import describe
 
 log = logging.getLogger(__name__)
 
@@ -271,6 +272,7 @@ class InboundRoute:
 
     def _note_ivr(self, call: ActiveCall, outcome: IvrOutcome) -> None:
         call.ivr_path = outcome.path
+        call.ivr_summary = describe(outcome)
         call.ivr_choice = outcome.choice
         call.queue = outcome.queue
 

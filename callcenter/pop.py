@@ -19,6 +19,7 @@ def build_pop(call: ActiveCall) -> dict[str, object]:
         "hotline": call.hotline,
         "withheld": bool(found and found.withheld),
         "ivr_path": list(call.ivr_path),
+        "ivr_summary": call.ivr_summary,
         "queue": call.queue,
         "transferred_by": call.transferred_by,
         "candidates": [card_json(c) for c in found.candidates] if found else [],

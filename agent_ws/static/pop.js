@@ -84,7 +84,7 @@ export function renderPop(pop, selected, onPick) {
   const dnis = pop.dnis && pop.dnis !== pop.hotline ? ` (DNIS ${pop.dnis})` : "";
   $("pop-hotline").textContent = `${pop.hotline || pop.dnis || ""}${dnis}`;
   $("pop-queue").textContent = pop.queue || "";
-  $("pop-ivr").textContent = (pop.ivr_path || []).join(" › ");
+  $("pop-ivr").textContent = pop.ivr_summary || (pop.ivr_path || []).join(" › ");
   renderPicker(pop, selected, onPick);
   renderRequests(candidate);
   renderInteractions(candidate);
