@@ -29,6 +29,9 @@ from .supervision import SupervisorDesk
 from .throttle import LoginThrottle
 from .ws import ws_router
 
+#: Failed logins per client address per minute: loose, since an office shares one address.
+ADDRESS_MAX_FAILURES = 50
+
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -42,6 +45,7 @@ def create_app(
     secure_cookies: bool = False,
     sessions: SessionStore | None = None,
     throttle: LoginThrottle | None = None,
+    address_throttle: LoginThrottle | None = None,
     metrics: Callable[[], bytes] | None = None,
     supervision: SupervisorDesk | None = None,
     call_controls: CallControls | None = None,
@@ -50,13 +54,16 @@ def create_app(
     """The FastAPI app of the edge.
 
     ``secure_cookies`` marks the session cookie ``Secure``: set it whenever the pages are
-    served over HTTPS. ``sessions`` and ``throttle`` may be passed to tune their limits.
+    served over HTTPS. ``sessions``, ``throttle`` (per account) and ``address_throttle`` (per
+    client address) may be passed to tune their limits.
     ``metrics`` renders the Prometheus text served at ``/metrics`` (public, like health);
     ``supervision`` enables the team lead's routes, ``call_controls`` the agent's hold,
     resume, transfer and hang-up (with ``agent_dialer``: click-to-dial and internal calls).
     """
     sessions = sessions if sessions is not None else SessionStore(clock)
     throttle = throttle if throttle is not None else LoginThrottle(clock)
+    if address_throttle is None:
+        address_throttle = LoginThrottle(clock, max_failures=ADDRESS_MAX_FAILURES)
     auth = Auth(sessions)
     # The interactive docs pages load scripts from a CDN, which the call centre may not
     # reach; the schema itself stays available.
@@ -75,6 +82,7 @@ def create_app(
             sessionmaker=sessionmaker,
             sessions=sessions,
             throttle=throttle,
+            address_throttle=address_throttle,
             hub=hub,
             auth=auth,
             secure_cookies=secure_cookies,

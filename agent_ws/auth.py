@@ -12,7 +12,7 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Cookie, Depends, HTTPException, Response
+from fastapi import APIRouter, Cookie, Depends, HTTPException, Request, Response
 
 from crm_core.users import authenticate
 
@@ -83,19 +83,31 @@ def auth_router(
     hub: Hub,
     auth: Auth,
     secure_cookies: bool = False,
+    address_throttle: LoginThrottle | None = None,
 ) -> APIRouter:
-    """The login, logout and session routes."""
+    """The login, logout and session routes.
+
+    Failed logins are throttled per account and, more loosely, per client address: many
+    agents of one office share an address, so its limit must let a shift sign in while
+    still stopping one machine from trying password after password across accounts.
+    """
     router = APIRouter(prefix="/api", tags=["auth"])
 
     @router.post("/login")
-    async def login(body: LoginBody, response: Response) -> dict[str, object]:
-        wait = throttle.retry_after(body.username)
+    async def login(body: LoginBody, request: Request, response: Response) -> dict[str, object]:
+        address = request.client.host if request.client else "unknown"
+        waits = [throttle.retry_after(body.username)]
+        if address_throttle is not None:
+            waits.append(address_throttle.retry_after(address))
+        wait = max((w for w in waits if w is not None), default=None)
         if wait is not None:
             headers = {"Retry-After": str(max(math.ceil(wait), 1))}
             raise HTTPException(429, "too many failed logins; try again later", headers)
         user = await _check_credentials(sessionmaker, body)
         if user is None:
             throttle.failed(body.username)
+            if address_throttle is not None:
+                address_throttle.failed(address)
             raise HTTPException(401, "invalid username or password")
         throttle.succeeded(body.username)
         token, session = sessions.open(user)

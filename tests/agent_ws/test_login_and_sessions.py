@@ -74,6 +74,30 @@ async def test_five_failures_lock_the_account_for_the_rest_of_the_minute(
     assert again.status_code == 200
 
 
+async def test_one_address_spraying_many_accounts_is_throttled_but_an_office_can_sign_in(
+    http: httpx.AsyncClient, stack: Stack
+) -> None:
+    # A shift of agents behind one office address: a few typos each do not lock the door.
+    for n in range(40):
+        wrong = await http.post("/api/login", json={"username": f"agent{n}", "password": "x"})
+        assert wrong.status_code == 401
+    assert (await login_status(http, "bob")) == 200
+
+    # One machine trying account after account is stopped at the address limit.
+    for n in range(40, 50):
+        await http.post("/api/login", json={"username": f"agent{n}", "password": "x"})
+    sprayed = await http.post("/api/login", json={"username": "carol", "password": "x"})
+    assert sprayed.status_code == 429
+    assert (await login_status(http, "alice")) == 429  # even the right password waits
+    stack.clock.advance(61)
+    assert (await login_status(http, "alice")) == 200
+
+
+async def login_status(http: httpx.AsyncClient, name: str) -> int:
+    response = await http.post("/api/login", json={"username": name, "password": f"{name}-secret"})
+    return response.status_code
+
+
 async def test_the_lock_counts_an_account_name_whatever_its_case(
     http: httpx.AsyncClient,
 ) -> None:
