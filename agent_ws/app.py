@@ -71,7 +71,7 @@ def create_app(
         title="Call centre agent desk",
         docs_url=None,
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url="/openapi.json",
     )
     install_error_handlers(app)
     app.include_router(health_router())

@@ -1,4 +1,4 @@
-"""The browser pages: ``/``, ``/login``, ``/agent``, ``/supervisor`` and their static files.
+"""The browser pages: ``/``, ``/login``, ``/agent``, ``/supervisor``, ``/docs`` and static files.
 
 Owns which page a browser gets (a page that needs a login redirects to ``/login``) and
 the headers that keep the pages to their own origin. The pages are plain HTML, CSS and
@@ -62,6 +62,12 @@ def pages_router(*, sessions: SessionStore) -> APIRouter:
         if not logged_in(request):
             return RedirectResponse("/login", status_code=303)
         return _page("supervisor.html")
+
+    @router.get("/docs")
+    async def api_docs() -> Response:
+        """The API reference, public like the schema it renders (no CDN: FastAPI's own
+        Swagger page loads its scripts from the internet, which a call centre may not reach)."""
+        return _page("docs.html")
 
     @router.get("/agent")
     async def agent_page(request: Request) -> Response:

@@ -135,3 +135,14 @@ async def test_a_transfer_without_a_target_is_explained_on_the_page(
         await page.fill("#transfer-to", "nosuchqueue")
         await page.click("#btn-transfer")
         await expect(page.locator("#message")).to_contain_text("no queue named")
+
+
+async def test_the_api_reference_page_lists_the_operations_without_logging_in(
+    page: Page, tmp_path: Path
+) -> None:
+    async with running_stack(tmp_path, prompt_seconds=0.2) as stack:
+        await page.goto(stack.base_url + "/docs")
+        operations = page.locator("#operations")
+        await expect(operations).to_contain_text("/api/agent/call/hold")
+        await expect(operations).to_contain_text("/api/crm/contacts")
+        await expect(page.locator("#docs-error")).to_be_hidden()
