@@ -18,6 +18,7 @@ from callcenter.settings import Settings, SettingsError, from_env
 BENCHES = {
     "ami": "bench.ami_throughput",
     "fastagi": "bench.fastagi",
+    "fastagi-concurrency": "bench.fastagi_concurrency",
     "routing": "bench.routing",
     "erlang": "bench.erlang",
 }
