@@ -16,22 +16,20 @@ Run: ``python -m bench.fastagi_concurrency [--sessions N] [--media-ms MS] [--rou
 import argparse
 import asyncio
 import multiprocessing
-import time
 from dataclasses import dataclass, field
 
 from bench.agi_client import ClientReport, run_in_child
 from bench.measure import (
     FdLimitTooLow,
+    LoopWatch,
     Summary,
     cpu_seconds,
     raise_fd_limit,
     ratio,
-    rss_bytes,
     summarise,
 )
 from cti.agi_server import AgiServer, AgiSession
 
-SAMPLE_EVERY = 0.01
 CHILD_LIMIT = 600.0
 
 
@@ -85,29 +83,20 @@ async def measure(sessions: int, rounds: int, media: float) -> Result:
     server = AgiServer({"ivr": ivr}, "127.0.0.1", 0)
     server.command_observer = lambda line, seconds, trip: think.append(seconds)
     await server.start()
-    rss_before = rss_peak = rss_bytes()
+    watch = LoopWatch()
     cpu = cpu_seconds()
-    stop = asyncio.Event()
-    lag: list[float] = []
-
-    async def sample() -> None:
-        nonlocal rss_peak
-        while not stop.is_set():
-            rss_peak = max(rss_peak, rss_bytes())
-            asleep = time.perf_counter()
-            await asyncio.sleep(SAMPLE_EVERY)
-            lag.append(time.perf_counter() - asleep - SAMPLE_EVERY)
-
     try:
         async with asyncio.TaskGroup() as tg:
-            tg.create_task(sample())
+            tg.create_task(watch.run())
             client = await run_client(server.port, sessions, commands_per_session(rounds), media)
-            stop.set()
+            watch.stop()
         await server.idle()
     finally:
         await server.close()
     peak, cpu = server.peak_sessions, cpu_seconds() - cpu
-    return Result(sessions, client, ivr.handled, peak, rss_before, rss_peak, think, lag, cpu)
+    return Result(
+        sessions, client, ivr.handled, peak, watch.rss_before, watch.rss_peak, think, watch.lag, cpu
+    )
 
 
 async def run_client(port: int, sessions: int, commands: int, media: float) -> ClientReport:

@@ -1,12 +1,17 @@
 """What the load benchmarks measure about their own process: open-file limit, memory, CPU.
 
 Owns: raising ``RLIMIT_NOFILE`` to the hard limit (thousands of sockets need it), reading
-the resident set size, CPU seconds, and latency summaries (percentiles of samples).
+the resident set size and CPU seconds, sampling the event loop's lag, and latency
+summaries (percentiles of samples).
 Must not time anything itself or assert on figures: benchmarks print, never judge.
 """
 
+import asyncio
+import logging
 import resource
-from dataclasses import dataclass
+import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 #: Sockets and files a process needs besides its load (listeners, logs, SQLite, pipes).
@@ -73,3 +78,47 @@ def summarise(samples: list[float]) -> Summary:
 
 def ratio(big: float, small: float) -> str:
     return f"{big / small:.2f}x" if small > 0 else "n/a"
+
+
+@dataclass
+class LoopWatch:
+    """Samples this event loop's lag (how late a short sleep wakes) and the peak RSS.
+
+    Lag is what every coroutine on the loop waits on top of its own work: a socket's
+    data sits unread that long, so it belongs in any latency figure of a loaded server.
+    """
+
+    every: float = 0.01
+    lag: list[float] = field(default_factory=list)
+    rss_before: int = field(default_factory=rss_bytes)
+    rss_peak: int = 0
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def run(self) -> None:
+        self.rss_peak = max(self.rss_peak, self.rss_before)
+        while not self._stop.is_set():
+            self.rss_peak = max(self.rss_peak, rss_bytes())
+            asleep = time.perf_counter()
+            await asyncio.sleep(self.every)
+            self.lag.append(time.perf_counter() - asleep - self.every)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+class LogTally(logging.Handler):
+    """Counts warnings and errors by logger and message template instead of printing them.
+
+    A load of hundreds of calls repeats each complaint hundreds of times; the count of
+    each kind is the finding, and a benchmark's output must stay readable.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.counts: Counter[tuple[str, str, str]] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.counts[(record.levelname, record.name, str(record.msg))] += 1
+
+    def lines(self) -> list[str]:
+        return [f"{n} x {level} {name}: {msg!r}" for (level, name, msg), n in self.counts.items()]
