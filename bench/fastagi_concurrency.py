@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline", type=int, default=100, help="sessions of the baseline run")
     ap.add_argument("--rounds", type=int, default=3, help="prompt-and-digit pairs after the hold")
     ap.add_argument(
-        "--media-ms", type=float, default=1000.0, help="mean prompt/digit-wait time; 0 = burst"
+        "--media-ms", type=float, default=2000.0, help="mean prompt/digit-wait time; 0 = burst"
     )
     args = ap.parse_args(argv)
     try:

@@ -93,13 +93,15 @@ async def run_phase(
     app.agi.peak_sessions = 0  # this phase's peak, not the run's
     started = cpu_seconds()
     order = LoadOrder(app.agi_port, caller_scripts(callers), args.ramp, args.deadline)
-    async with asyncio.TaskGroup() as tg:
-        tg.create_task(watch.run())
-        result = await sim.load(order)
-        async with asyncio.timeout(DRAIN_LIMIT):
-            await app.agi.idle()  # every session has written its interaction row
-        watch.stop()
-    logging.getLogger().removeHandler(tally)
+    try:
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(watch.run())
+            result = await sim.load(order)
+            async with asyncio.timeout(DRAIN_LIMIT):
+                await app.agi.idle()  # every session has written its interaction row
+            watch.stop()
+    finally:
+        logging.getLogger().removeHandler(tally)
     return PhaseResult(
         callers=callers,
         sim=result,
@@ -150,8 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.ivr_load", description=__doc__)
     ap.add_argument("--callers", type=int, default=500)
     ap.add_argument("--baseline", type=int, default=50, help="callers of the baseline run")
-    ap.add_argument("--ramp", type=float, default=5.0, help="seconds over which callers dial")
-    ap.add_argument("--prompt-seconds", type=float, default=1.0, help="length of each prompt")
+    ap.add_argument("--ramp", type=float, default=15.0, help="seconds over which callers dial")
+    ap.add_argument("--prompt-seconds", type=float, default=3.0, help="length of each prompt")
     ap.add_argument("--deadline", type=float, default=300.0, help="seconds a phase may take")
     args = ap.parse_args(argv)
     try:

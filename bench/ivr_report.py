@@ -44,8 +44,9 @@ class PhaseResult:
 
     @property
     def lost(self) -> int:
-        """Callers without a proper row: never placed, never recorded, or lost track of."""
-        kept = sum(1 for outcome in self.rows.values() if outcome != SESSION_LOST)
+        """Callers without a proper row: never placed, never recorded, recorded without an
+        outcome (the handler crashed mid-call), or lost track of (``session_lost``)."""
+        kept = sum(1 for outcome in self.rows.values() if outcome not in (None, SESSION_LOST))
         return self.callers - kept
 
     @cached_property

@@ -116,9 +116,20 @@ class LogTally(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.counts: Counter[tuple[str, str, str]] = Counter()
+        #: the first exception logged with each kind, as "Type: message"
+        self.first_error: dict[tuple[str, str, str], str] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.counts[(record.levelname, record.name, str(record.msg))] += 1
+        kind = (record.levelname, record.name, str(record.msg))
+        self.counts[kind] += 1
+        if record.exc_info and record.exc_info[1] is not None and kind not in self.first_error:
+            exc = record.exc_info[1]
+            self.first_error[kind] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
 
     def lines(self) -> list[str]:
-        return [f"{n} x {level} {name}: {msg!r}" for (level, name, msg), n in self.counts.items()]
+        return [
+            f"{n} x {level} {name}: {msg!r}"
+            + (f" ({self.first_error[kind]})" if kind in self.first_error else "")
+            for kind, n in self.counts.items()
+            for level, name, msg in [kind]
+        ]
