@@ -19,6 +19,8 @@ from prompts import cli as prompts_cli
 BENCHES = {
     "ami": "bench.ami_throughput",
     "fastagi": "bench.fastagi",
+    "fastagi-concurrency": "bench.fastagi_concurrency",
+    "ivr": "bench.ivr_load",
     "routing": "bench.routing",
     "erlang": "bench.erlang",
 }

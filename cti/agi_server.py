@@ -13,10 +13,10 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 
 from cti.agi_codec import AgiEnvironment, parse_env
-from cti.agi_session import AgiSession
+from cti.agi_session import AgiSession, CommandObserver
 from cti.errors import ChannelGone, PbxError
 
-__all__ = ["AgiHandler", "AgiServer", "AgiSession"]
+__all__ = ["AgiHandler", "AgiServer", "AgiSession", "CommandObserver"]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ class AgiServer:
         max_line: int = 65536,
         env_timeout: float = 5.0,
         max_env_lines: int = 256,
+        command_observer: CommandObserver | None = None,
     ) -> None:
         self.routes = dict(routes)
         self.host = host
@@ -50,6 +51,8 @@ class AgiServer:
         self.env_timeout = env_timeout
         self.max_env_lines = max_env_lines
         self.refused = 0
+        self.peak_sessions = 0
+        self.command_observer = command_observer
         self._server: asyncio.Server | None = None
         self._sessions: set[asyncio.Task[None]] = set()
         self._closed = asyncio.Event()
@@ -101,6 +104,7 @@ class AgiServer:
         task = asyncio.current_task()
         assert task is not None
         self._sessions.add(task)
+        self.peak_sessions = max(self.peak_sessions, len(self._sessions))
         self._idle.clear()
         peer = _peer_name(writer)
         try:
@@ -118,7 +122,12 @@ class AgiServer:
                 )
                 return
             session = AgiSession(
-                reader, writer, environment, peer=peer, command_timeout=self.command_timeout
+                reader,
+                writer,
+                environment,
+                peer=peer,
+                command_timeout=self.command_timeout,
+                observer=self.command_observer,
             )
             await _run_handler(handler, session)
         finally:

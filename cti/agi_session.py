@@ -10,7 +10,8 @@ socket is only a hint, the AMI ``Hangup`` event is the proof.
 
 import asyncio
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 
 from cti.agi_codec import AgiEnvironment, AgiReply, AgiReplyParser, ReplyEvent, check_arg
 from cti.agi_codec import quote as _q
@@ -18,6 +19,11 @@ from cti.agi_codec import token as _t
 from cti.errors import AgiCommandError, ChannelGone, PbxTimeout
 
 log = logging.getLogger(__name__)
+
+#: Told after each answered command: (command line, think seconds, round-trip seconds).
+#: Think time is how long the channel waited on us before the command (since the previous
+#: reply, or since the environment for the first command): the caller's dead air.
+CommandObserver = Callable[[str, float, float], None]
 
 
 class AgiSession:
@@ -31,6 +37,7 @@ class AgiSession:
         *,
         peer: str,
         command_timeout: float | None,
+        observer: CommandObserver | None = None,
     ) -> None:
         self.environment = environment
         self.env: Mapping[str, str] = environment.values
@@ -51,6 +58,9 @@ class AgiSession:
         self._parser = AgiReplyParser()
         self._lock = asyncio.Lock()
         self._broken = ""
+        self._observer = observer
+        # A measurement, not a decision: real seconds even under a virtual-time loop.
+        self._idle_since = time.perf_counter()
 
     # The per-call timeout is part of the contract (docs/contracts.md); it only overrides
     # the session default and is applied with asyncio.timeout inside.
@@ -67,6 +77,7 @@ class AgiSession:
                 raise ChannelGone(self._broken)
             try:
                 async with asyncio.timeout(limit):
+                    sent = time.perf_counter()
                     self._writer.write(line.encode() + b"\n")
                     await self._writer.drain()
                     reply = await self._read_reply(line)
@@ -77,7 +88,14 @@ class AgiSession:
             except OSError as exc:
                 self._break(f"{line!r}: socket error {exc}")
                 raise ChannelGone(self._broken) from exc
+            self._observe(line, sent)
         return self._check(line, reply)
+
+    def _observe(self, line: str, sent: float) -> None:
+        done = time.perf_counter()
+        if self._observer is not None:
+            self._observer(line, sent - self._idle_since, done - sent)
+        self._idle_since = done
 
     async def _read_reply(self, line: str) -> AgiReply:
         while True:

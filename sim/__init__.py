@@ -8,8 +8,18 @@ an oracle, and a codec shared with ``cti`` would hide bugs on both sides.
 
 from sim.caller import SimCall
 from sim.config import SimConfig
+from sim.load import CallerScript, LoadReport, run_load
 from sim.phone import SimPhone
 from sim.simulator import Simulator
 from sim.standalone import run_standalone
 
-__all__ = ["SimCall", "SimConfig", "SimPhone", "Simulator", "run_standalone"]
+__all__ = [
+    "CallerScript",
+    "LoadReport",
+    "SimCall",
+    "SimConfig",
+    "SimPhone",
+    "Simulator",
+    "run_load",
+    "run_standalone",
+]

@@ -9,7 +9,7 @@ from callcenter.settings import PACKAGE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "prompts" / "catalog.yaml"
-FLOW_DIRS = (PACKAGE_DIR / "flows", ROOT / "ivr" / "examples")
+FLOW_DIRS = (PACKAGE_DIR / "flows", ROOT / "ivr" / "examples", ROOT / "bench" / "flows")
 
 
 def prompt_names(value: object) -> set[str]:
