@@ -131,6 +131,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
     clock = LoopClock(loop)
     db = make_engine(settings.db_url)
     sessions = make_sessionmaker(db)
+    readers = make_sessionmaker(db, read_only=True)
     flows = load_flows(settings.flows_dir)
     bus = Bus()
     pbx = PbxLink(settings, bus, clock)
@@ -145,7 +146,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
     for profile in await load_agents(sessions):
         engine.add_agent(profile)
     registry = CallRegistry()
-    crm = CrmAdapter(sessions, settings.default_region)
+    crm = CrmAdapter(sessions, settings.default_region, readers)
     estimates = WaitEstimates(engine)
     gateway = AcdGateway(engine, settings.ring_timeout, estimates)
     desk = Desk(engine, registry, crm, clock, telephony=lambda: pbx.telephony)
@@ -165,7 +166,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         crm=crm,
         clock=clock,
         poll_ms=settings.queue_poll_ms,
-        directory=CrmDirectory(sessions),
+        directory=CrmDirectory(readers),
         link=pbx,
         recovered=recovery.recovered,
     )

@@ -40,23 +40,31 @@ def utc(ts: float | None) -> datetime | None:
 
 
 class CrmAdapter:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], default_region: str) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        default_region: str,
+        readers: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
         self._sessions = sessions
+        #: Look-ups on the ringing path read a snapshot and never queue behind writers
+        #: (crm_core.db.make_sessionmaker(read_only=True)).
+        self._readers = readers or sessions
         self._region = default_region
 
     async def identify(self, call: ActiveCall) -> CallerFacts | None:
-        async with self._sessions() as session:
+        async with self._readers() as session:
             found = await match_caller(session, call.ani, call.dnis, default_region=self._region)
         call.match = found
         return facts_of(found)
 
     async def identify_number(self, call: ActiveCall, number: str) -> None:
         """Match the number an agent dials, so the outbound call lands in its contact's history."""
-        async with self._sessions() as session:
+        async with self._readers() as session:
             call.match = await match_caller(session, number, "", default_region=self._region)
 
     async def is_do_not_call(self, number: str, at: float) -> bool:
-        async with self._sessions() as session:
+        async with self._readers() as session:
             when = datetime.fromtimestamp(at, UTC)
             return await is_do_not_call(session, number, when, default_region=self._region)
 

@@ -5,12 +5,16 @@ An account number is the contact's number in the CRM (what the customer's letter
 invoices show). Request statuses are folded into the three the prompts can say.
 """
 
+import logging
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_core.contacts import CallerMatch, get_contact_card
 from crm_core.service_requests import get_request
 from crm_core.vocabulary import RequestStatus as CrmStatus
 from ivr.directory import Caller, RequestStatus
+
+log = logging.getLogger(__name__)
 
 #: CRM lifecycle → the prompt suffix (``cc-status-<suffix>``) the caller hears.
 SPOKEN_STATUS = {
@@ -32,14 +36,24 @@ class CrmDirectory:
     async def verify_account(self, digits: str) -> bool:
         if not digits.isdigit() or len(digits) > MAX_DIGITS:
             return False
-        async with self._sessions() as session:
-            return await get_contact_card(session, int(digits)) is not None
+        try:
+            async with self._sessions() as session:
+                return await get_contact_card(session, int(digits)) is not None
+        except Exception:
+            # A CRM failure must not end the call: the caller is served as unverified.
+            log.exception("CRM: could not verify account %r; treating it as unverified", digits)
+            return False
 
     async def request_status(self, number: str) -> RequestStatus | None:
         if not number.isdigit() or len(number) > MAX_DIGITS:
             return None
-        async with self._sessions() as session:
-            found = await get_request(session, int(number))
+        try:
+            async with self._sessions() as session:
+                found = await get_request(session, int(number))
+        except Exception:
+            # The flow's "missing" branch takes over (usually the menu): the call goes on.
+            log.exception("CRM: could not read request %r; reading no status", number)
+            return None
         if found is None:
             return None
         due = int(found.due_at.timestamp()) if found.due_at else None
