@@ -1,6 +1,8 @@
-"""Reading a whole contact and changing it under optimistic concurrency.
+"""Reading a whole contact, changing it and deleting it under optimistic concurrency.
 
-Owns updates of ``contacts`` rows. Every update names the ``version`` it was based on; the row
+Owns updates and deletes of ``contacts`` rows. Deleting a contact takes its phones, e-mails,
+service requests, follow-ups and campaign leads with it (the foreign keys cascade); its
+interactions stay, unlinked, because the centre's history must add up. Every update names the ``version`` it was based on; the row
 is locked (``FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), and a different
 version there is a ``VersionConflict`` instead of a silent overwrite of someone else's edit.
 Each refused value raises ``InvalidField`` naming the field, for the edge's 422 answers.
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -142,6 +144,21 @@ async def update_contact(
     contact.updated_at = at
     await session.flush()
     return contact_record(contact)
+
+
+async def delete_contact(session: AsyncSession, contact_id: int, expected_version: int) -> None:
+    """Delete the contact if it is still at ``expected_version`` (else ``VersionConflict``)."""
+    contact = await session.scalar(
+        select(Contact)
+        .where(Contact.id == contact_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if contact is None:
+        raise NotFound("contact", contact_id)
+    if contact.version != expected_version:
+        raise VersionConflict("contact", contact_id, expected_version, contact.version)
+    await session.execute(delete(Contact).where(Contact.id == contact_id))
 
 
 def _checked(changes: Mapping[str, object]) -> dict[str, object]:
