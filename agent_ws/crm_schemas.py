@@ -19,7 +19,14 @@ from pydantic import (
     model_validator,
 )
 
-from crm_core.vocabulary import FollowUpOutcome, PhoneKind, Priority, RequestStatus, Tier
+from crm_core.vocabulary import (
+    DispositionCategory,
+    FollowUpOutcome,
+    PhoneKind,
+    Priority,
+    RequestStatus,
+    Tier,
+)
 
 
 def _text(max_length: int, *, min_length: int = 0) -> StringConstraints:
@@ -137,3 +144,52 @@ class DoNotCallBody(_Strict):
     reason: Annotated[str, _text(500)] = ""
     source: Annotated[str, _text(64, min_length=1)]
     expires_at: AwareDatetime | None = None
+
+
+DispositionCodeText = Annotated[
+    str, _text(64, min_length=1), StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+]
+Label = Annotated[str, _text(128, min_length=1)]
+
+
+class DispositionCodeBody(_Strict):
+    """A new wrap-up code: lower-case words joined by - or _ (``callback-scheduled``)."""
+
+    code: DispositionCodeText
+    label: Label
+    category: DispositionCategory
+    requires_note: bool = False
+
+
+class DispositionCodePatchBody(_Strict):
+    """The fields to change; the code itself is the key. Needs ``If-Match``."""
+
+    label: Label | None = None
+    category: DispositionCategory | None = None
+    active: bool | None = None
+    requires_note: bool | None = None
+
+
+Dnis = Annotated[str, _text(32, min_length=1), StringConstraints(pattern=r"^\+?\d{1,31}$")]
+MenuName = Annotated[str, _text(64, min_length=1), StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class HotlineBody(_Strict):
+    """A dialled number (DNIS) and how it is answered: its IVR menu, read in its time zone."""
+
+    dnis: Dnis
+    name: Label
+    language: Language = "en"
+    brand: Annotated[str, _text(128)] = ""
+    ivr_menu: MenuName = "main"
+    timezone: TimeZoneName = "UTC"
+
+
+class HotlinePatchBody(_Strict):
+    """The fields to change; the DNIS is the key. Needs ``If-Match``."""
+
+    name: Label | None = None
+    language: Language | None = None
+    brand: Annotated[str, _text(128)] | None = None
+    ivr_menu: MenuName | None = None
+    timezone: TimeZoneName | None = None

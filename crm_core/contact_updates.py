@@ -1,10 +1,11 @@
 """Reading a whole contact, changing it and deleting it under optimistic concurrency.
 
-Owns updates and deletes of ``contacts`` rows. Deleting a contact takes its phones, e-mails,
-service requests, follow-ups and campaign leads with it (the foreign keys cascade); its
-interactions stay, unlinked, because the centre's history must add up. Every update names the ``version`` it was based on; the row
-is locked (``FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), and a different
-version there is a ``VersionConflict`` instead of a silent overwrite of someone else's edit.
+Owns updates and deletes of ``contacts`` rows. Every update or delete names the ``version``
+it was based on; the row is locked (``FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on
+SQLite), and a different version there is a ``VersionConflict`` instead of a silent
+overwrite of someone else's edit. Deleting a contact takes its phones, e-mails, service
+requests, follow-ups and campaign leads with it (the foreign keys cascade); its interactions
+stay, unlinked, because the centre's history must add up.
 Each refused value raises ``InvalidField`` naming the field, for the edge's 422 answers.
 """
 

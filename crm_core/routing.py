@@ -106,6 +106,20 @@ async def list_queues(session: AsyncSession) -> list[QueueRecord]:
     return [QueueRecord(r.name, r.required_skill, r.description) for r in rows]
 
 
+async def create_queue(
+    session: AsyncSession, *, name: str, required_skill: str, description: str = ""
+) -> QueueRecord:
+    """Add a queue; ``AlreadyExists`` if the name is taken."""
+    for field, value in (("name", name), ("required_skill", required_skill)):
+        if not value.strip() or len(value) > 64:
+            raise InvalidField(field, "must be 1..64 characters")
+    if await session.scalar(select(Queue.id).where(Queue.name == name)) is not None:
+        raise AlreadyExists("queue", name)
+    session.add(Queue(name=name, required_skill=required_skill, description=description))
+    await session.flush()
+    return QueueRecord(name, required_skill, description)
+
+
 async def _locked(session: AsyncSession, dnis: str) -> Hotline:
     row = await session.scalar(
         select(Hotline)
