@@ -20,6 +20,7 @@ BENCHES = {
     "fastagi": "bench.fastagi",
     "routing": "bench.routing",
     "erlang": "bench.erlang",
+    "crm": "bench.crm_lookup",
 }
 
 
