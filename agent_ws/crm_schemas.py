@@ -193,3 +193,23 @@ class HotlinePatchBody(_Strict):
     brand: Annotated[str, _text(128)] | None = None
     ivr_menu: MenuName | None = None
     timezone: TimeZoneName | None = None
+
+
+QueueKey = Annotated[str, _text(64, min_length=1), StringConstraints(pattern=r"^[A-Za-z0-9_-]+$")]
+Skill = Annotated[str, _text(64, min_length=1)]
+Description = Annotated[str, StringConstraints(max_length=2000)]
+
+
+class QueueBody(_Strict):
+    """A queue and the skill its agents need (the daemon reads queues at start)."""
+
+    name: QueueKey
+    required_skill: Skill
+    description: Description = ""
+
+
+class QueuePatchBody(_Strict):
+    """The fields to change; the name is the key. Needs ``If-Match``."""
+
+    required_skill: Skill | None = None
+    description: Description | None = None

@@ -2,7 +2,7 @@
 
 Owns ``crm_router``, which assembles the CRM routers (contacts, interactions, service
 requests, follow-ups, do-not-call, CSV files, value pyramid, disposition codes, hotlines,
-campaigns) from explicit arguments. Every route
+queues, campaigns) from explicit arguments. Every route
 answers crm_core's refusals itself (``routes_crm_edge.CrmRoute``): 404 not found, 422 with
 ``field``, 409 for a version conflict (with ``current_version``), an illegal status change
 or a duplicate; so the app needs no extra error handlers. The routes decide nothing: they
@@ -16,7 +16,7 @@ from fastapi import APIRouter
 from .auth import Auth
 from .clock import Clock
 from .routes_crm_campaigns import campaigns_router
-from .routes_crm_config import disposition_codes_router, hotlines_router
+from .routes_crm_config import disposition_codes_router, hotlines_router, queues_router
 from .routes_crm_contacts import contacts_router
 from .routes_crm_edge import CrmDeps
 from .routes_crm_interactions import interactions_router
@@ -51,5 +51,6 @@ def crm_router(
     router.include_router(interactions_router(deps))
     router.include_router(disposition_codes_router(deps))
     router.include_router(hotlines_router(deps))
+    router.include_router(queues_router(deps))
     router.include_router(campaigns_router(deps))
     return router

@@ -2,8 +2,9 @@
 
 Owns ``hotlines`` and ``queues``; how calls are routed between them is the ACD's business.
 A hotline maps a DNIS to its name, brand, language, the IVR menu that answers it and the
-time zone its business hours are read in. Hotlines change under optimistic concurrency
-(``version``); refused values raise ``InvalidField`` naming the field.
+time zone its business hours are read in; a queue has a name and the skill it needs. Both
+change under optimistic concurrency (``version``); refused values raise ``InvalidField``
+naming the field.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from crm_core.models import Hotline, Queue
 # What a trunk delivers as the dialled number: digits, optionally a leading "+".
 _DNIS = re.compile(r"\+?\d{1,31}")
 _MENU = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_NAME = _MENU
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class QueueRecord:
     name: str
     required_skill: str
     description: str
+    version: int = 1
 
 
 async def get_hotline(session: AsyncSession, dnis: str) -> HotlineRecord | None:
@@ -103,21 +106,83 @@ async def delete_hotline(session: AsyncSession, dnis: str, expected_version: int
 
 async def list_queues(session: AsyncSession) -> list[QueueRecord]:
     rows = await session.scalars(select(Queue).order_by(Queue.name))
-    return [QueueRecord(r.name, r.required_skill, r.description) for r in rows]
+    return [_queue(r) for r in rows]
+
+
+async def get_queue(session: AsyncSession, name: str) -> QueueRecord | None:
+    row = await session.scalar(select(Queue).where(Queue.name == name))
+    return None if row is None else _queue(row)
 
 
 async def create_queue(
     session: AsyncSession, *, name: str, required_skill: str, description: str = ""
 ) -> QueueRecord:
-    """Add a queue; ``AlreadyExists`` if the name is taken."""
-    for field, value in (("name", name), ("required_skill", required_skill)):
-        if not value.strip() or len(value) > 64:
-            raise InvalidField(field, "must be 1..64 characters")
+    """Add a queue; ``AlreadyExists`` if the name is taken. The daemon reads queues at start."""
+    values = _queue_fields({"required_skill": required_skill, "description": description})
+    if not _NAME.fullmatch(name):
+        raise InvalidField("name", "1..64 letters, digits, - and _")
     if await session.scalar(select(Queue.id).where(Queue.name == name)) is not None:
         raise AlreadyExists("queue", name)
-    session.add(Queue(name=name, required_skill=required_skill, description=description))
+    row = Queue(name=name, version=1, **values)
+    session.add(row)
     await session.flush()
-    return QueueRecord(name, required_skill, description)
+    return _queue(row)
+
+
+async def update_queue(
+    session: AsyncSession, name: str, expected_version: int, changes: Mapping[str, object]
+) -> QueueRecord:
+    """Change ``required_skill`` and/or ``description`` (the name is the key) under a version."""
+    values = _queue_fields(changes)
+    row = await _locked_queue(session, name)
+    if row.version != expected_version:
+        raise VersionConflict("queue", name, expected_version, row.version)
+    for field, value in values.items():
+        setattr(row, field, value)
+    row.version += 1
+    await session.flush()
+    return _queue(row)
+
+
+async def delete_queue(session: AsyncSession, name: str, expected_version: int) -> None:
+    """Remove the queue (interactions and campaigns keep its name, as text)."""
+    row = await _locked_queue(session, name)
+    if row.version != expected_version:
+        raise VersionConflict("queue", name, expected_version, row.version)
+    await session.delete(row)
+    await session.flush()
+
+
+async def _locked_queue(session: AsyncSession, name: str) -> Queue:
+    row = await session.scalar(
+        select(Queue)
+        .where(Queue.name == name)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if row is None:
+        raise NotFound("queue", name)
+    return row
+
+
+def _queue_fields(changes: Mapping[str, object]) -> dict[str, object]:
+    checked: dict[str, object] = {}
+    for field, value in changes.items():
+        if field == "required_skill":
+            if not isinstance(value, str) or not value.strip() or len(value) > 64:
+                raise InvalidField(field, "must be 1..64 characters")
+            checked[field] = value.strip()
+        elif field == "description":
+            if not isinstance(value, str) or len(value) > 2000:
+                raise InvalidField(field, "must be text of at most 2000 characters")
+            checked[field] = value
+        else:
+            raise InvalidField(field, "is not a field that can be changed")
+    return checked
+
+
+def _queue(row: Queue) -> QueueRecord:
+    return QueueRecord(row.name, row.required_skill, row.description, row.version)
 
 
 async def _locked(session: AsyncSession, dnis: str) -> Hotline:

@@ -34,3 +34,4 @@ class Queue(Base):
     name: Mapped[str] = mapped_column(String(64), unique=True)
     required_skill: Mapped[str] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -46,6 +46,7 @@ async def crm(
         ("POST", "/api/crm/disposition-codes"),
         ("GET", "/api/crm/hotlines"),
         ("PATCH", "/api/crm/hotlines/8005551234"),
+        ("POST", "/api/crm/queues"),
         ("GET", "/api/crm/campaigns"),
         ("POST", "/api/crm/campaigns/1/leads"),
     ],
@@ -262,7 +263,7 @@ async def test_every_crm_route_is_documented_in_the_openapi_schema(
         if path.startswith("/api/crm")
         for method, operation in item.items()
     }
-    assert len(operations) == 38
+    assert len(operations) == 43
     assert all(op.get("summary") for op in operations.values())
     assert "text/csv" in operations[("POST", "/api/crm/contacts/import")]["requestBody"]["content"]
 

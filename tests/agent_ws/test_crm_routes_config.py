@@ -22,6 +22,7 @@ from .wsclient import open_tab, ws_token
 
 CODES = "/api/crm/disposition-codes"
 HOTLINES = "/api/crm/hotlines"
+QUEUES = "/api/crm/queues"
 
 
 @pytest.fixture
@@ -147,6 +148,41 @@ async def test_a_bad_hotline_is_422_naming_the_field(
 
     assert response.status_code == 422
     assert response.json()["field"] == field
+
+
+async def test_a_lead_manages_queues_and_everyone_reads_them(crm: httpx.AsyncClient) -> None:
+    await as_user(crm, "sue")
+    created = await crm.post(QUEUES, json={"name": "billing", "required_skill": "billing"})
+    taken = await crm.post(QUEUES, json={"name": "billing", "required_skill": "x"})
+    bad = await crm.post(QUEUES, json={"name": "bill ing", "required_skill": "x"})
+    changed = await crm.patch(
+        f"{QUEUES}/billing", json={"description": "Invoices"}, headers={"If-Match": '"1"'}
+    )
+    await as_user(crm, "alice")
+    read = await crm.get(f"{QUEUES}/billing")
+    listed = await crm.get(QUEUES)
+    agent_patch = await crm.patch(
+        f"{QUEUES}/billing", json={"description": "x"}, headers={"If-Match": '"2"'}
+    )
+    await as_user(crm, "sue")
+    deleted = await crm.delete(f"{QUEUES}/billing", headers={"If-Match": '"2"'})
+    gone = await crm.get(f"{QUEUES}/billing")
+
+    assert created.status_code == 201, created.text
+    assert (taken.status_code, bad.status_code, bad.json()["field"]) == (409, 422, "name")
+    assert (
+        read.json()
+        == changed.json()
+        == {
+            "name": "billing",
+            "required_skill": "billing",
+            "description": "Invoices",
+            "version": 2,
+        }
+    )
+    assert [q["name"] for q in listed.json()["items"]] == ["billing"]
+    assert agent_patch.status_code == 403
+    assert (deleted.status_code, gone.status_code) == (204, 404)
 
 
 class CrmCheckingDesk(FakeDesk):

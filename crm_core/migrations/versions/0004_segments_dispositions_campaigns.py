@@ -1,11 +1,12 @@
-"""Interaction segments, disposition codes, campaign state, and the hotline's brand, menu, zone.
+"""Interaction segments, disposition codes, campaign state, hotline brand/menu/zone, versions.
 
 Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-26
 
-Written out in full like 0001. New tables only, plus four columns on ``hotlines`` that
-arrive with server defaults, so existing rows keep their data. The four disposition codes
+Written out in full like 0001. New tables only, plus four columns on ``hotlines`` and a
+``version`` on ``queues``, all arriving with server defaults, so existing rows keep their
+data. The four disposition codes
 the agent page has always offered are inserted, so wrap-ups from a database upgraded from
 0003 keep being accepted once dispositions are checked against the table.
 """
@@ -232,9 +233,13 @@ def _hotlines() -> None:
         )
         batch.add_column(sa.Column("timezone", sa.String(64), server_default="UTC", nullable=False))
         batch.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
+    with op.batch_alter_table("queues") as batch:
+        batch.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("queues") as batch:
+        batch.drop_column("version")
     with op.batch_alter_table("hotlines") as batch:
         for column in ("version", "timezone", "ivr_menu", "brand"):
             batch.drop_column(column)
