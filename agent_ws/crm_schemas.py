@@ -112,6 +112,18 @@ class RequestCreateBody(_Strict):
     due_at: AwareDatetime | None = None
 
 
+class RequestPatchBody(_Strict):
+    """The fields to change; ``due_at: null`` clears the SLA due time. Needs ``If-Match``.
+    Priority and due time changes enter the request's history, with ``note``."""
+
+    subject: Subject | None = None
+    description: LongText | None = None
+    category: Annotated[str, _text(64, min_length=1)] | None = None
+    priority: Priority | None = None
+    due_at: AwareDatetime | None = None
+    note: Note = ""
+
+
 class StatusBody(_Strict):
     status: RequestStatus
     note: Note = ""
