@@ -101,6 +101,9 @@ class ContactPatchBody(_Strict):
     value_score: Annotated[int, Field(ge=0, le=100)] | None = None
     current_value_cents: Annotated[int, Field(ge=0)] | None = None
     potential_value_cents: Annotated[int, Field(ge=0)] | None = None
+    #: Replace the contact's phone numbers or e-mail addresses as a whole list.
+    phones: Annotated[list[PhoneBody], Field(max_length=20)] | None = None
+    emails: Annotated[list[Email], Field(max_length=20)] | None = None
 
 
 class RequestCreateBody(_Strict):

@@ -127,8 +127,16 @@ def contacts_router(deps: CrmDeps) -> APIRouter:
         changes = body.model_dump(exclude_unset=True)
         if not changes:
             raise InvalidField("body", "name at least one field to change")
+        if "phones" in changes:
+            sent = body.phones or []
+            changes["phones"] = [NewPhone(p.kind, p.number) for p in sent]
+        if changes.get("emails") is None and "emails" in changes:
+            changes["emails"] = []
         async with deps.sessionmaker.begin() as db:
-            record = await update_contact(db, contact_id, expected, changes, at=deps.now())
+            record = await update_contact(
+                db, contact_id, expected, changes, at=deps.now(),
+                default_region=deps.default_region,
+            )  # fmt: skip
             found = await get_contact_card(db, contact_id)
         assert found is not None
         response.headers["ETag"] = etag(record.version)

@@ -326,3 +326,27 @@ async def test_a_lead_deletes_a_contact_under_if_match(crm: httpx.AsyncClient) -
     assert (stale.status_code, stale.json()["current_version"]) == (409, 1)
     assert deleted.status_code == 204
     assert gone.status_code == 404
+
+
+async def test_a_patch_replaces_the_phone_numbers_and_a_bad_one_is_422_naming_phones(
+    crm: httpx.AsyncClient,
+) -> None:
+    await as_user(crm, "alice")
+    created = await new_contact(crm, phones=[{"number": "(212) 555-0100"}])
+    path = f"/api/crm/contacts/{created['contact_id']}"
+
+    bad = await crm.patch(path, json={"phones": [{"number": "hello"}]}, headers={"If-Match": '"1"'})
+    changed = await crm.patch(
+        path,
+        json={"phones": [{"kind": "home", "number": "312-555-0144"}], "emails": ["a@b.example"]},
+        headers={"If-Match": '"1"'},
+    )
+    found = await crm.get("/api/crm/contacts", params={"q": "(312) 555 0144"})
+
+    assert (bad.status_code, bad.json()["field"]) == (422, "phones")
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["phones"] == [
+        {"kind": "home", "raw": "312-555-0144", "e164": "+13125550144"}
+    ]
+    assert changed.json()["emails"] == ["a@b.example"]
+    assert [h["contact_id"] for h in found.json()["items"]] == [created["contact_id"]]

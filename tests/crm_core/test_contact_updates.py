@@ -181,3 +181,31 @@ async def test_deleting_a_contact_needs_its_version_and_keeps_its_calls_unlinked
         assert await get_contact(session, contact_id) is None
         assert (await search_contacts(session, "+1 212 555 0100")).items == []
     assert call is not None and call.contact_id is None
+
+
+async def test_phones_and_emails_are_replaced_as_whole_lists_and_matched_by_the_new_number(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    contact_id = await _contact(sessions)
+    async with sessions.begin() as session:
+        with pytest.raises(InvalidField) as bad_phone:
+            await update_contact(
+                session, contact_id, 1, {"phones": [NewPhone(PhoneKind.WORK, "hello")]}, at=LATER
+            )
+        with pytest.raises(InvalidField) as bad_email:
+            await update_contact(session, contact_id, 1, {"emails": ["nobody"]}, at=LATER)
+        updated = await update_contact(
+            session,
+            contact_id,
+            1,
+            {"phones": [NewPhone(PhoneKind.WORK, "020 7946 0123")], "emails": []},
+            at=LATER,
+            default_region="GB",
+        )
+    async with sessions() as session:
+        old = await search_contacts(session, "+1 212 555 0100")
+        new = await search_contacts(session, "+44 20 7946 0123")
+    assert (bad_phone.value.field, bad_email.value.field) == ("phones", "emails")
+    assert [(p.kind, p.e164) for p in updated.phones] == [(PhoneKind.WORK, "+442079460123")]
+    assert (updated.emails, updated.version) == ([], 2)
+    assert old.items == [] and [h.contact_id for h in new.items] == [contact_id]
