@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_core.campaign_leads import campaign_row, locked_lead
 from crm_core.errors import InvalidField, LeadRefused, NotFound
-from crm_core.models import CampaignAttempt, CampaignLead
+from crm_core.models import Agent, CampaignAttempt, CampaignLead
 from crm_core.vocabulary import AmdResult, AttemptOutcome, LeadState
 
 
@@ -112,6 +112,8 @@ async def finish_attempt(
         raise NotFound("attempt", attempt_id)
     if row.ended_at is not None:
         raise LeadRefused("attempt", attempt_id, "has already ended")
+    if agent_id is not None and await session.get(Agent, agent_id) is None:
+        raise NotFound("agent", agent_id)
     lead = await locked_lead(session, row.lead_id)
     row.ended_at, row.outcome, row.answered_at = at, outcome.value, answered_at
     row.cause, row.abandoned, row.agent_id = cause, abandoned, agent_id
@@ -130,7 +132,9 @@ async def finish_attempt(
 
 async def lead_attempts(session: AsyncSession, lead_id: int) -> list[AttemptRecord]:
     rows = await session.scalars(
-        select(CampaignAttempt).where(CampaignAttempt.lead_id == lead_id).order_by("id")
+        select(CampaignAttempt)
+        .where(CampaignAttempt.lead_id == lead_id)
+        .order_by(CampaignAttempt.id)
     )
     return [attempt_record(r) for r in rows]
 

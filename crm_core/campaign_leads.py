@@ -1,10 +1,11 @@
-"""A campaign's list: adding leads, recording dial attempts, and the campaign's progress.
+"""A campaign's list: adding leads, skipping them, and reading whose turn it is.
 
-Owns ``campaign_leads`` and ``campaign_attempts``. A contact joins a campaign's list once,
-with its dialable numbers (E.164, in the order they were entered: the first is the primary,
-the rest are alternates for ``dialer.retries``) minus any on the do-not-call list at ``now``;
-a contact left out is reported with the reason (``SkipReason``), never dropped silently.
-Leads come from contact ids or from a segment of the value pyramid (tier and/or band).
+Owns ``campaign_leads`` (attempts move leads too: ``crm_core.campaign_attempts``). A contact
+joins a campaign's list once, with its dialable numbers (E.164, in the order they were
+entered: the first is the primary, the rest are alternates for ``dialer.retries``) minus any
+on the do-not-call list at ``now``; a contact left out is reported with the reason
+(``SkipReason``), never dropped silently. Leads come from contact ids or from a segment of
+the value pyramid (tier and/or band), in chunks of ``CHUNK`` contacts, four queries each.
 
 ``skip_lead`` records the dialer's compliance skip at dial time (a lead that is not pending
 raises ``LeadRefused``); ``due_leads`` is what the dialer's shell reads to pick whom to dial
