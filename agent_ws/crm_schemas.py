@@ -25,6 +25,7 @@ from crm_core.vocabulary import (
     PhoneKind,
     Priority,
     RequestStatus,
+    Role,
     Tier,
 )
 
@@ -228,3 +229,46 @@ class QueuePatchBody(_Strict):
 
     required_skill: Skill | None = None
     description: Description | None = None
+
+
+Password = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+Skills = Annotated[
+    dict[Annotated[str, _text(64, min_length=1)], Annotated[int, Field(ge=1, le=10)]],
+    Field(max_length=50),
+]
+Extension = Annotated[str, StringConstraints(pattern=r"^\d{2,8}$")]
+Endpoint = Annotated[str, _text(128, min_length=1)]
+
+
+class UserBody(_Strict):
+    username: Annotated[str, _text(64, min_length=1), StringConstraints(pattern=r"^[a-z0-9._-]+$")]
+    display_name: Label
+    role: Role
+    password: Password
+
+
+class UserPatchBody(_Strict):
+    """The fields to change; a new ``password`` is hashed, ``active: false`` locks the user
+    out (and takes an agent off the ACD's list)."""
+
+    display_name: Label | None = None
+    role: Role | None = None
+    active: bool | None = None
+    password: Password | None = None
+
+
+class AgentBody(_Strict):
+    """Make an existing user an agent; ``endpoint`` defaults to ``PJSIP/<extension>``."""
+
+    agent_id: Username
+    extension: Extension
+    endpoint: Endpoint | None = None
+    skills: Skills = {}
+
+
+class AgentPatchBody(_Strict):
+    """The phone and/or the whole set of skills (levels 1..10)."""
+
+    extension: Extension | None = None
+    endpoint: Endpoint | None = None
+    skills: Skills | None = None

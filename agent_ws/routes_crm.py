@@ -2,7 +2,7 @@
 
 Owns ``crm_router``, which assembles the CRM routers (contacts, interactions, service
 requests, follow-ups, do-not-call, CSV files, value pyramid, disposition codes, hotlines,
-queues, campaigns) from explicit arguments. Every route
+queues, campaigns, users, agents) from explicit arguments. Every route
 answers crm_core's refusals itself (``routes_crm_edge.CrmRoute``): 404 not found, 422 with
 ``field``, 409 for a version conflict (with ``current_version``), an illegal status change
 or a duplicate; so the app needs no extra error handlers. The routes decide nothing: they
@@ -21,6 +21,7 @@ from .routes_crm_contacts import contacts_router
 from .routes_crm_edge import CrmDeps
 from .routes_crm_interactions import interactions_router
 from .routes_crm_lists import do_not_call_router, files_router
+from .routes_crm_people import agents_router, users_router
 from .routes_crm_requests import follow_ups_router, requests_router
 
 if TYPE_CHECKING:  # SQLAlchemy stays crm_core's business; the edge only passes this along
@@ -53,4 +54,6 @@ def crm_router(
     router.include_router(hotlines_router(deps))
     router.include_router(queues_router(deps))
     router.include_router(campaigns_router(deps))
+    router.include_router(users_router(deps))
+    router.include_router(agents_router(deps))
     return router

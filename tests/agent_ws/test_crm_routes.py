@@ -49,6 +49,8 @@ async def crm(
         ("POST", "/api/crm/queues"),
         ("PATCH", "/api/crm/requests/10023"),
         ("DELETE", "/api/crm/follow-ups/1"),
+        ("GET", "/api/crm/users"),
+        ("PATCH", "/api/crm/agents/alice"),
         ("GET", "/api/crm/campaigns"),
         ("POST", "/api/crm/campaigns/1/leads"),
     ],
@@ -265,7 +267,7 @@ async def test_every_crm_route_is_documented_in_the_openapi_schema(
         if path.startswith("/api/crm")
         for method, operation in item.items()
     }
-    assert len(operations) == 47
+    assert len(operations) == 57
     assert all(op.get("summary") for op in operations.values())
     assert "text/csv" in operations[("POST", "/api/crm/contacts/import")]["requestBody"]["content"]
 
