@@ -3,7 +3,9 @@
 Owns ``GET /api/agent/me`` and the ``POST /api/agent/…`` state requests (sign-in,
 sign-out, ready, not-ready, wrap-up) for a logged-in user with the role ``agent``. Each
 answers with the agent's view after the change; the ACD's refusals become 409 through
-``errors.py``. The routes decide nothing: the desk does.
+``errors.py``, and crm_core's refusals surfacing from the desk (a wrap-up code that is not
+an active disposition code: 422 naming ``disposition``) are answered by ``CrmRoute``. The
+routes decide nothing: the desk does.
 """
 
 from typing import Annotated
@@ -12,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException
 
 from .auth import Auth
 from .desk import AgentDesk, AgentView, view_to_json
+from .routes_crm_edge import CrmRoute
 from .schemas import NotReadyBody, WrapUpBody
 from .sessions import LoginSession
 
@@ -29,7 +32,7 @@ def health_router() -> APIRouter:
 
 def agent_router(*, desk: AgentDesk, auth: Auth) -> APIRouter:
     """The agent's REST routes, all behind the role ``agent``."""
-    router = APIRouter(prefix="/api/agent", tags=["agent"])
+    router = APIRouter(prefix="/api/agent", tags=["agent"], route_class=CrmRoute)
     Agent = Annotated[LoginSession, Depends(auth.require("agent"))]
 
     def answer(view: AgentView | None) -> dict[str, object]:

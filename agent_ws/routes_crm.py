@@ -1,7 +1,8 @@
 """The CRM's REST API under ``/api/crm``, for the roles agent, supervisor and admin.
 
-Owns ``crm_router``, which assembles the CRM routers (contacts, service requests,
-follow-ups, do-not-call, CSV files, value pyramid) from explicit arguments. Every route
+Owns ``crm_router``, which assembles the CRM routers (contacts, interactions, service
+requests, follow-ups, do-not-call, CSV files, value pyramid, disposition codes, hotlines,
+queues, campaigns, users, agents) from explicit arguments. Every route
 answers crm_core's refusals itself (``routes_crm_edge.CrmRoute``): 404 not found, 422 with
 ``field``, 409 for a version conflict (with ``current_version``), an illegal status change
 or a duplicate; so the app needs no extra error handlers. The routes decide nothing: they
@@ -14,9 +15,13 @@ from fastapi import APIRouter
 
 from .auth import Auth
 from .clock import Clock
+from .routes_crm_campaigns import campaigns_router
+from .routes_crm_config import disposition_codes_router, hotlines_router, queues_router
 from .routes_crm_contacts import contacts_router
 from .routes_crm_edge import CrmDeps
+from .routes_crm_interactions import interactions_router
 from .routes_crm_lists import do_not_call_router, files_router
+from .routes_crm_people import agents_router, users_router
 from .routes_crm_requests import follow_ups_router, requests_router
 
 if TYPE_CHECKING:  # SQLAlchemy stays crm_core's business; the edge only passes this along
@@ -44,4 +49,11 @@ def crm_router(
     router.include_router(requests_router(deps))
     router.include_router(follow_ups_router(deps))
     router.include_router(do_not_call_router(deps))
+    router.include_router(interactions_router(deps))
+    router.include_router(disposition_codes_router(deps))
+    router.include_router(hotlines_router(deps))
+    router.include_router(queues_router(deps))
+    router.include_router(campaigns_router(deps))
+    router.include_router(users_router(deps))
+    router.include_router(agents_router(deps))
     return router

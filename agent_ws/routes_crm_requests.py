@@ -1,9 +1,11 @@
 """REST routes of service requests and follow-up tasks.
 
-Owns ``/api/crm/requests…`` (open, read, change status, assign, history) and
-``/api/crm/follow-ups…`` (create, the logged-in user's due list, complete). The actor of
+Owns ``/api/crm/requests…`` (open, read, edit, change status, assign, history) and
+``/api/crm/follow-ups…`` (create, one contact's list, the logged-in user's due list, read,
+complete, cancel). The actor of
 every change is the logged-in username; times come from the injected clock. Status and
-assignment accept an optional ``If-Match: "<version>"`` (409 if the request moved on). The
+assignment accept an optional ``If-Match: "<version>"`` (409 if the request moved on); an
+edit (``PATCH``) requires it. The
 routes decide nothing: the lifecycle and every rule live in crm_core.
 """
 
@@ -12,9 +14,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Response
 from pydantic import AwareDatetime
 
-from crm_core.errors import InvalidValue, NotFound
-from crm_core.follow_ups import complete_follow_up, create_follow_up, due_follow_ups
-from crm_core.request_changes import assign, change_status, request_history
+from crm_core.errors import InvalidField, InvalidValue, NotFound, VersionConflict
+from crm_core.follow_ups import (
+    cancel_follow_up,
+    complete_follow_up,
+    contact_follow_ups,
+    create_follow_up,
+    due_follow_ups,
+    get_follow_up,
+)
+from crm_core.request_changes import (
+    assign,
+    change_status,
+    edit_request,
+    request_history,
+    set_due,
+    set_priority,
+)
 from crm_core.service_requests import RequestDetail, create_request, get_request
 
 from .crm_schemas import (
@@ -22,6 +38,7 @@ from .crm_schemas import (
     FollowUpCompleteBody,
     FollowUpCreateBody,
     RequestCreateBody,
+    RequestPatchBody,
     StatusBody,
 )
 from .routes_crm_edge import READERS, CrmDeps, CrmRoute, blaming, etag, if_match_version, to_json
@@ -71,6 +88,52 @@ def requests_router(deps: CrmDeps) -> APIRouter:
             detail = await get_request(db, number)
         if detail is None:
             raise NotFound("service request", number)
+        return _detail(response, detail)
+
+    @router.patch("/{number}", summary="Edit a request (needs If-Match)")
+    async def edit(
+        session: User,
+        number: RequestNumber,
+        body: RequestPatchBody,
+        response: Response,
+        if_match: IfMatch = None,
+    ) -> dict[str, Any]:
+        """Subject, description, category, priority, due time; only what changed is applied,
+        priority and due time with a history line each."""
+        expected = if_match_version(if_match, required=True)
+        assert expected is not None
+        sent = body.model_dump(exclude_unset=True)
+        note = sent.pop("note", "")
+        texts: dict[str, str] = {
+            k: sent.pop(k) for k in ("subject", "description", "category") if k in sent
+        }
+        if not (texts or sent) or any(v is None for v in texts.values()):
+            raise InvalidField("body", "name at least one field to change")
+        if "priority" in sent and sent["priority"] is None:
+            raise InvalidField("priority", "cannot be null")
+        actor, at = session.user.username, deps.now()
+        async with deps.sessionmaker.begin() as db:
+            detail = await get_request(db, number)
+            if detail is None:
+                raise NotFound("service request", number)
+            if detail.version != expected:
+                raise VersionConflict("service request", number, expected, detail.version)
+            # The first change re-checks the version under the row lock; the rest follow it.
+            check: int | None = expected
+            if texts:
+                detail = await edit_request(db, number, texts, at=at, expected_version=check)
+                check = None
+            if "priority" in sent and sent["priority"] != detail.priority:
+                detail = await set_priority(
+                    db, number, sent["priority"], actor=actor, at=at, note=note,
+                    expected_version=check,
+                )  # fmt: skip
+                check = None
+            if "due_at" in sent and sent["due_at"] != detail.due_at:
+                detail = await set_due(
+                    db, number, sent["due_at"], actor=actor, at=at, note=note,
+                    expected_version=check,
+                )  # fmt: skip
         return _detail(response, detail)
 
     @router.post("/{number}/status", summary="Move a request along its lifecycle")
@@ -164,6 +227,32 @@ def follow_ups_router(deps: CrmDeps) -> APIRouter:
         async with deps.sessionmaker() as db:
             tasks = await due_follow_ups(db, session.user.username, at=deps.now(), until=until)
         return {"items": to_json(tasks)}
+
+    @router.get("", summary="One contact's follow-ups, open ones first")
+    async def of_contact(
+        session: User, contact_id: Annotated[int, Query(ge=1, le=2**62)]
+    ) -> dict[str, Any]:
+        async with deps.sessionmaker() as db:
+            return {"items": to_json(await contact_follow_ups(db, contact_id))}
+
+    @router.get("/{task_id}", summary="One follow-up")
+    async def read(session: User, task_id: TaskId) -> dict[str, Any]:
+        async with deps.sessionmaker() as db:
+            task = await get_follow_up(db, task_id)
+        if task is None:
+            raise NotFound("follow-up", task_id)
+        answer: dict[str, Any] = to_json(task)
+        return answer
+
+    @router.delete("/{task_id}", status_code=204, summary="Cancel an open follow-up")
+    async def cancel(session: User, task_id: TaskId) -> Response:
+        """409 for a completed task: it stays in the history."""
+        async with deps.sessionmaker.begin() as db:
+            try:
+                await cancel_follow_up(db, task_id)
+            except InvalidValue as exc:
+                raise HTTPException(409, str(exc)) from exc
+        return Response(status_code=204)
 
     @router.post("/{task_id}/complete", summary="Close a follow-up with its outcome")
     async def complete(

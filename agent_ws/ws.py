@@ -16,6 +16,8 @@ from fastapi import APIRouter, WebSocket
 from pydantic import ValidationError
 from starlette.websockets import WebSocketDisconnect, WebSocketDisconnected
 
+from crm_core.errors import InvalidField
+
 from .auth import user_json
 from .desk import AgentDesk, AgentView, DeskRefused, view_to_json
 from .errors import first_error
@@ -156,6 +158,8 @@ class _AgentSocket:
             self._error(exc.client_id if client_id is None else client_id, exc)
         except DeskRefused as exc:
             self._error(client_id, _CommandError("refused", exc.message))
+        except InvalidField as exc:  # crm_core refusing the wrap-up's code or notes
+            self._error(client_id, _CommandError("invalid", exc.reason, exc.field))
         except Exception:
             # A bug behind the desk must not take the agent's socket down with it.
             log.exception("a command of %s failed", self._session.user.username)

@@ -1,7 +1,8 @@
 """Agents as the ACD and the agent tab see them: extension, PJSIP endpoint, skill levels.
 
 Owns ``agents`` and ``agent_skills``. Only agents whose user is active are listed: an inactive
-user is someone the ACD must not route to.
+user is someone the ACD must not route to. An agent with calls in the history cannot be
+removed (the history would lose who took them): deactivate the user instead.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from crm_core.errors import AlreadyExists, InvalidValue, NotFound
-from crm_core.models import Agent, AgentSkill, User
+from crm_core.errors import AlreadyExists, InvalidField, InvalidValue, NotFound
+from crm_core.models import Agent, AgentSkill, Interaction, InteractionSegment, User
 
 MIN_LEVEL, MAX_LEVEL = 1, 10
 
@@ -59,6 +60,58 @@ async def get_agent(session: AsyncSession, agent_id: str) -> AgentRecord | None:
     return None if row is None else _record(row[0], row[1])
 
 
+async def update_agent(
+    session: AsyncSession,
+    agent_id: str,
+    *,
+    extension: str | None = None,
+    endpoint: str | None = None,
+    skills: Mapping[str, int] | None = None,
+) -> AgentRecord:
+    """Change the phone and/or replace the skills (levels 1..10) of an active agent."""
+    if skills is not None:
+        _check_levels(skills)
+    rows = await session.execute(_active_agents().where(Agent.agent_id == agent_id))
+    found = rows.first()
+    if found is None:
+        raise NotFound("agent", agent_id)
+    agent, display_name = found
+    if extension is not None and extension != agent.extension:
+        taken = await session.scalar(select(Agent.agent_id).where(Agent.extension == extension))
+        if taken is not None:
+            raise InvalidField("extension", f"{extension} is {taken}'s")
+        agent.extension = extension
+    if endpoint is not None:
+        agent.endpoint = endpoint
+    if skills is not None:
+        agent.skills = [AgentSkill(skill=s, level=lvl) for s, lvl in skills.items()]
+    await session.flush()
+    return _record(agent, display_name)
+
+
+async def remove_agent(session: AsyncSession, agent_id: str) -> None:
+    """The user stops being an agent; refused (``InvalidValue``) if calls name them."""
+    agent = await session.get(Agent, agent_id)
+    if agent is None:
+        raise NotFound("agent", agent_id)
+    handled = await session.scalar(
+        select(Interaction.id).where(Interaction.agent_id == agent_id).limit(1)
+    )
+    leg = await session.scalar(
+        select(InteractionSegment.id).where(InteractionSegment.agent_id == agent_id).limit(1)
+    )
+    if handled is not None or leg is not None:
+        raise InvalidValue(f"{agent_id} has calls in the history: deactivate the user instead")
+    await session.delete(agent)
+    await session.flush()
+
+
+def _check_levels(skills: Mapping[str, int]) -> None:
+    for skill, level in skills.items():
+        if not MIN_LEVEL <= level <= MAX_LEVEL:
+            raise InvalidField("skills", f"skill {skill!r} level {level} is outside 1..10")
+
+
 async def create_agent(
     session: AsyncSession,
     *,
@@ -68,9 +121,7 @@ async def create_agent(
     skills: Mapping[str, int],
 ) -> AgentRecord:
     """Make the existing user ``agent_id`` an agent with these skill levels (1..10)."""
-    for skill, level in skills.items():
-        if not MIN_LEVEL <= level <= MAX_LEVEL:
-            raise InvalidValue(f"skill {skill!r} level {level} is outside 1..10")
+    _check_levels(skills)
     user = await session.scalar(select(User).where(User.username == agent_id))
     if user is None:
         raise NotFound("user", agent_id)

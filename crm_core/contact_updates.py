@@ -1,8 +1,12 @@
-"""Reading a whole contact and changing it under optimistic concurrency.
+"""Reading a whole contact, changing it and deleting it under optimistic concurrency.
 
-Owns updates of ``contacts`` rows. Every update names the ``version`` it was based on; the row
-is locked (``FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), and a different
-version there is a ``VersionConflict`` instead of a silent overwrite of someone else's edit.
+Owns updates and deletes of ``contacts`` rows. Every update or delete names the ``version``
+it was based on; the row is locked (``FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on
+SQLite), and a different version there is a ``VersionConflict`` instead of a silent
+overwrite of someone else's edit. Deleting a contact takes its phones, e-mails, service
+requests, follow-ups and campaign leads with it (the foreign keys cascade); its interactions
+stay, unlinked, because the centre's history must add up.
+``phones`` and ``emails`` are replaced as a whole list (numbers normalised as on creation).
 Each refused value raises ``InvalidField`` naming the field, for the edge's 422 answers.
 """
 
@@ -13,13 +17,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from crm_core.contacts import PhoneEntry
-from crm_core.errors import InvalidField, NotFound, VersionConflict
-from crm_core.models import Agent, Contact
+from crm_core.contacts import NewPhone, PhoneEntry, checked_emails, phone_row
+from crm_core.errors import (
+    InvalidField,
+    InvalidPhoneNumber,
+    InvalidValue,
+    NotFound,
+    VersionConflict,
+)
+from crm_core.models import Agent, Contact, ContactEmail, ContactPhone
 from crm_core.vocabulary import PhoneKind, Tier
 
 
@@ -115,12 +125,18 @@ async def update_contact(
     changes: Mapping[str, object],
     *,
     at: datetime,
+    default_region: str = "US",
 ) -> ContactRecord:
     """Apply ``changes`` (field → new value) if the contact is still at ``expected_version``.
 
-    Raises ``NotFound``, ``VersionConflict``, or ``InvalidField`` (nothing is written then).
+    ``phones`` (a list of ``NewPhone``) and ``emails`` (a list of addresses) replace the
+    contact's lists. Raises ``NotFound``, ``VersionConflict``, or ``InvalidField`` (nothing
+    is written then).
     """
-    checked = _checked(changes)
+    lists = {k: changes[k] for k in ("phones", "emails") if k in changes}
+    checked = _checked({k: v for k, v in changes.items() if k not in lists})
+    phones = _phone_rows(lists["phones"], default_region) if "phones" in lists else None
+    emails = _email_rows(lists["emails"]) if "emails" in lists else None
     contact = await session.scalar(
         _loading()
         .where(Contact.id == contact_id)
@@ -136,12 +152,50 @@ async def update_contact(
         raise InvalidField("account_manager", f"no agent {manager!r}")
     for field, value in checked.items():
         setattr(contact, field, value)
+    if phones is not None:
+        contact.phones = phones
+    if emails is not None:
+        contact.emails = emails
     if not (contact.first_name.strip() or contact.last_name.strip() or contact.organisation):
         raise InvalidField("first_name", "a contact needs a name or an organisation")
     contact.version += 1
     contact.updated_at = at
     await session.flush()
     return contact_record(contact)
+
+
+async def delete_contact(session: AsyncSession, contact_id: int, expected_version: int) -> None:
+    """Delete the contact if it is still at ``expected_version`` (else ``VersionConflict``)."""
+    contact = await session.scalar(
+        select(Contact)
+        .where(Contact.id == contact_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if contact is None:
+        raise NotFound("contact", contact_id)
+    if contact.version != expected_version:
+        raise VersionConflict("contact", contact_id, expected_version, contact.version)
+    await session.execute(delete(Contact).where(Contact.id == contact_id))
+
+
+def _phone_rows(value: object, region: str) -> list[ContactPhone]:
+    if not isinstance(value, list | tuple) or not all(isinstance(p, NewPhone) for p in value):
+        raise InvalidField("phones", "must be a list of phone numbers")
+    try:
+        return [phone_row(p, region) for p in value]
+    except InvalidPhoneNumber as exc:
+        raise InvalidField("phones", str(exc)) from None
+
+
+def _email_rows(value: object) -> list[ContactEmail]:
+    if not isinstance(value, list | tuple) or not all(isinstance(e, str) for e in value):
+        raise InvalidField("emails", "must be a list of e-mail addresses")
+    try:
+        addresses = checked_emails(value)
+    except InvalidValue as exc:
+        raise InvalidField("emails", str(exc)) from None
+    return [ContactEmail(address=a, address_key=a.lower()) for a in addresses]
 
 
 def _checked(changes: Mapping[str, object]) -> dict[str, object]:

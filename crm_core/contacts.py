@@ -145,15 +145,16 @@ async def create_contact(
         account_manager=account_manager,
         created_at=now,
         updated_at=now,
-        phones=[_phone_row(p, default_region) for p in phones],
-        emails=[ContactEmail(address=a, address_key=a.lower()) for a in _checked_emails(emails)],
+        phones=[phone_row(p, default_region) for p in phones],
+        emails=[ContactEmail(address=a, address_key=a.lower()) for a in checked_emails(emails)],
     )
     session.add(contact)
     await session.flush()
     return _card(contact, [], [])
 
 
-def _phone_row(phone: NewPhone, default_region: str) -> ContactPhone:
+def phone_row(phone: NewPhone, default_region: str) -> ContactPhone:
+    """The row of a new phone number; an unusable one raises ``InvalidPhoneNumber``."""
     number = normalise(phone.raw, default_region)
     if number.kind is NumberKind.E164:
         return ContactPhone(kind=PhoneKind(phone.kind).value, raw=phone.raw, e164=number.e164)
@@ -164,7 +165,8 @@ def _phone_row(phone: NewPhone, default_region: str) -> ContactPhone:
     raise InvalidPhoneNumber(phone.raw, f"it is {number.kind.value}")
 
 
-def _checked_emails(emails: Sequence[str]) -> list[str]:
+def checked_emails(emails: Sequence[str]) -> list[str]:
+    """The addresses stripped and de-duplicated; one without an "@" raises ``InvalidValue``."""
     cleaned = list(dict.fromkeys(e.strip() for e in emails))
     for address in cleaned:
         if "@" not in address.strip("@"):

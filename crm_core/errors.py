@@ -82,3 +82,23 @@ class IllegalTransition(CrmError):
         self.current = current
         self.target = target
         self.reason = reason
+
+
+class SegmentRefused(CrmError):
+    """An agent leg cannot take this change (answered twice, closed twice, a wrong ending)."""
+
+    def __init__(self, segment_id: int, reason: str) -> None:
+        super().__init__(f"segment {segment_id}: {reason}")
+        self.segment_id = segment_id
+        self.reason = reason
+
+
+class LeadRefused(CrmError):
+    """A campaign lead or attempt cannot take this change (dialled while already dialling,
+    an attempt finished twice)."""
+
+    def __init__(self, what: str, key: int, reason: str) -> None:
+        super().__init__(f"{what} {key}: {reason}")
+        self.what = what
+        self.key = key
+        self.reason = reason

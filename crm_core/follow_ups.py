@@ -1,8 +1,9 @@
 """Follow-up tasks (回访): calling or visiting a customer again by a due time.
 
 Owns ``follow_ups``. A task is open until it is completed with an outcome; it is overdue once
-its due time has passed. An agent's work list is their open tasks due by a given time, oldest
-due first, each flagged overdue or not.
+its due time has passed. An open task may be cancelled (deleted); a completed one stays. An
+agent's work list is their open tasks due by a given time, oldest due first, each flagged
+overdue or not.
 """
 
 from __future__ import annotations
@@ -127,6 +128,44 @@ async def complete_follow_up(
             select(ServiceRequest.number).where(ServiceRequest.id == row.request_id)
         )
     return _task(row, number)
+
+
+async def get_follow_up(session: AsyncSession, task_id: int) -> FollowUpTask | None:
+    row = await session.get(FollowUp, task_id)
+    if row is None:
+        return None
+    return _task(row, await _request_number(session, row))
+
+
+async def contact_follow_ups(session: AsyncSession, contact_id: int) -> list[FollowUpTask]:
+    """Every task of one contact, open ones first, each group by due time."""
+    rows = await session.execute(
+        select(FollowUp, ServiceRequest.number)
+        .outerjoin(ServiceRequest, ServiceRequest.id == FollowUp.request_id)
+        .where(FollowUp.contact_id == contact_id)
+        .order_by(FollowUp.completed_at.is_not(None), FollowUp.due_at, FollowUp.id)
+    )
+    return [_task(row, number) for row, number in rows]
+
+
+async def cancel_follow_up(session: AsyncSession, task_id: int) -> None:
+    """Delete an open task (scheduled by mistake); a completed one is history and stays."""
+    row = await session.get(FollowUp, task_id, with_for_update=True, populate_existing=True)
+    if row is None:
+        raise NotFound("follow-up", task_id)
+    if row.completed_at is not None:
+        raise InvalidValue(f"follow-up {task_id} was completed: it stays in the history")
+    await session.delete(row)
+    await session.flush()
+
+
+async def _request_number(session: AsyncSession, row: FollowUp) -> int | None:
+    if row.request_id is None:
+        return None
+    number: int | None = await session.scalar(
+        select(ServiceRequest.number).where(ServiceRequest.id == row.request_id)
+    )
+    return number
 
 
 def _task(row: FollowUp, request_number: int | None) -> FollowUpTask:

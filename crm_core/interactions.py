@@ -4,6 +4,12 @@ Owns ``interactions``. ``record_interaction`` is idempotent per call id in the s
 recording a call that is already there changes nothing and raises ``DuplicateInteraction``
 carrying the existing row's id, so a retry after a crash or resync can carry on with that id
 while two different calls wrongly sharing an id still get noticed.
+
+The wrap-up (``set_disposition``) finalises a call: its code must be an active disposition
+code (``crm_core.dispositions``), with a note if the code requires one. ``record_interaction``
+stores the disposition it is given as it is: it records history (imports, calls written
+after the fact), which may carry codes retired since. ``get_interaction`` reads one call with
+its agent legs (``crm_core.segments``).
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm_core.dispositions import check_disposition
 from crm_core.errors import DuplicateInteraction, InvalidValue, NotFound, NotYourInteraction
 from crm_core.models import Interaction
+from crm_core.segments import SegmentRecord, interaction_segments
 from crm_core.vocabulary import Direction, Outcome
 
 MAX_DISPOSITION = 64
@@ -58,6 +66,14 @@ class InteractionRecord(InteractionDraft):
     """A stored interaction: the draft's fields plus its id."""
 
     id: int
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionDetail:
+    """One interaction with its agent legs in ``seq`` order."""
+
+    interaction: InteractionRecord
+    segments: list[SegmentRecord]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +149,10 @@ async def set_disposition(
     notes: str,
     at: datetime,
 ) -> InteractionRecord:
-    """The agent's wrap-up: only the agent who handled the call may set it (again)."""
+    """The agent's wrap-up: only the agent who handled the call may set it (again).
+
+    ``disposition`` must be an active code; refusals name ``disposition`` or ``notes``.
+    """
     if not disposition.strip() or len(disposition) > MAX_DISPOSITION:
         raise InvalidValue(f"a disposition is 1..{MAX_DISPOSITION} characters")
     row = await session.get(Interaction, interaction_id)
@@ -141,11 +160,20 @@ async def set_disposition(
         raise NotFound("interaction", interaction_id)
     if row.agent_id is None or row.agent_id != agent_id:
         raise NotYourInteraction(interaction_id, agent_id)
+    await check_disposition(session, disposition, notes)
     row.disposition = disposition
     row.notes = notes
     row.wrapped_up_at = at
     await session.flush()
     return _record(row)
+
+
+async def get_interaction(session: AsyncSession, interaction_id: int) -> InteractionDetail | None:
+    """One interaction and its agent legs, or None."""
+    row = await session.get(Interaction, interaction_id)
+    if row is None:
+        return None
+    return InteractionDetail(_record(row), await interaction_segments(session, interaction_id))
 
 
 async def get_interaction_by_call(session: AsyncSession, call_id: str) -> InteractionRecord | None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm_core.errors import InvalidValue, NotFound, VersionConflict
+from crm_core.errors import InvalidField, InvalidValue, NotFound, VersionConflict
 from crm_core.lifecycle import transition
 from crm_core.models import Agent, ServiceRequest, ServiceRequestChange
 from crm_core.service_requests import RequestDetail, request_detail
@@ -114,6 +114,33 @@ async def set_due(
     if row.due_at == due_at:
         raise InvalidValue(f"request {number} is already due then")
     _change(session, row, RequestField.DUE_AT, due_at, actor, at, note)
+    return await _saved(session, row, at)
+
+
+# Free-text fields: their edits bump the version but leave no history line (the history
+# table tracks the fields that drive work: status, assignee, priority, due time).
+TEXT_FIELDS = {"subject": 256, "description": 100_000, "category": 64}
+
+
+async def edit_request(
+    session: AsyncSession,
+    number: int,
+    changes: dict[str, str],
+    *,
+    at: datetime,
+    expected_version: int | None = None,
+) -> RequestDetail:
+    """Change the subject, description and/or category; ``InvalidField`` names a bad one."""
+    for field, value in changes.items():
+        limit = TEXT_FIELDS.get(field)
+        if limit is None:
+            raise InvalidField(field, "is not a field that can be edited here")
+        blank_ok = field == "description"
+        if not isinstance(value, str) or len(value) > limit or not (blank_ok or value.strip()):
+            raise InvalidField(field, f"must be text of at most {limit} characters")
+    row = await _locked(session, number, expected_version)
+    for field, value in changes.items():
+        setattr(row, field, value)
     return await _saved(session, row, at)
 
 

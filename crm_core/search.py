@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm_core.errors import InvalidField
 from crm_core.models import Contact, ContactEmail, ContactPhone, ServiceRequest
 from crm_core.phones import NumberKind, normalise
-from crm_core.vocabulary import VALUE_BAND_FLOORS, Tier, ValueBand
+from crm_core.vocabulary import Tier, ValueBand, band_range
 
 MAX_LIMIT = 200
 _REQUEST_NUMBER = re.compile(r"(?:#|sr-?)?\s*(\d{1,9})", re.IGNORECASE)
@@ -85,7 +85,7 @@ async def search_contacts(
     if tier is not None:
         statement = statement.where(Contact.tier == Tier(tier).value)
     if band is not None:
-        low, high = _score_range(ValueBand(band))
+        low, high = band_range(ValueBand(band))
         statement = statement.where(Contact.value_score >= low, Contact.value_score < high)
     if cursor is not None:
         statement = statement.where(tuple_(*keys) > tuple_(*_decode(cursor, fingerprint)))
@@ -116,12 +116,6 @@ def _read_query(text: str, region: str) -> tuple[SearchKind, ColumnElement[bool]
     columns = (Contact.first_name, Contact.last_name, Contact.organisation)
     matches = [func.lower(c).like(prefix, escape="\\") for c in columns]
     return SearchKind.NAME, or_(*matches, full_name.like(prefix, escape="\\"))
-
-
-def _score_range(band: ValueBand) -> tuple[int, int]:
-    floors = dict(VALUE_BAND_FLOORS) | {ValueBand.LOW: 0}
-    above = [floor for floor in floors.values() if floor > floors[band]]
-    return floors[band], min(above, default=101)
 
 
 def _escape_like(text: str) -> str:

@@ -16,11 +16,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_core.agents import create_agent
 from crm_core.contacts import NewPhone, create_contact
+from crm_core.dispositions import create_disposition_code, get_disposition_code
 from crm_core.interactions import InteractionDraft, get_interaction_by_call, record_interaction
 from crm_core.models import Agent, Contact, Hotline, Queue, ServiceRequest
 from crm_core.service_requests import create_request
 from crm_core.users import create_user, get_user
-from crm_core.vocabulary import Direction, Outcome, PhoneKind, Priority, RequestStatus, Role, Tier
+from crm_core.vocabulary import (
+    Direction,
+    DispositionCategory,
+    Outcome,
+    PhoneKind,
+    Priority,
+    RequestStatus,
+    Role,
+    Tier,
+)
 
 MOBILE, HOME, WORK = PhoneKind.MOBILE, PhoneKind.HOME, PhoneKind.WORK
 HOTLINE = "8005551234"
@@ -41,7 +51,23 @@ AGENTS = [
     ("carol", "1003", {"sales": 7, "support": 2}),
 ]
 
-HOTLINES = [(HOTLINE, "Main hotline", "en")]
+# dnis, name, language, brand, IVR menu, time zone
+HOTLINES = [(HOTLINE, "Main hotline", "en", "Acme Telecom", "main", "America/New_York")]
+
+# code, label, category, requires a note; the first four also come with migration 0004.
+DISPOSITION_CODES = [
+    ("resolved", "Resolved", DispositionCategory.RESOLVED, False),
+    ("follow-up", "Follow-up", DispositionCategory.FOLLOW_UP, False),
+    ("escalated", "Escalated", DispositionCategory.ESCALATED, False),
+    ("no-action", "No action", DispositionCategory.OTHER, False),
+    ("information-given", "Information given", DispositionCategory.RESOLVED, False),
+    ("quote-sent", "Quote sent", DispositionCategory.FOLLOW_UP, False),
+    ("callback-scheduled", "Callback scheduled", DispositionCategory.FOLLOW_UP, False),
+    ("sale", "Sale", DispositionCategory.SALE, False),
+    ("no-sale", "No sale", DispositionCategory.NO_SALE, False),
+    ("wrong-number", "Wrong number", DispositionCategory.NOT_REACHED, False),
+    ("complaint", "Complaint", DispositionCategory.ESCALATED, True),
+]
 
 # name, required skill, description
 QUEUES = [
@@ -94,11 +120,11 @@ REQUESTS = [
 # call id, contact (last, first) or None, ani, queue, agent, hours ago, outcome, disposition
 INTERACTIONS = [
     ("demo-0001", ("Hopper", "Grace"), "+12125550100", "support", "alice", 50,
-     Outcome.ANSWERED, "follow-up needed"),
+     Outcome.ANSWERED, "follow-up"),
     ("demo-0002", ("Curie", "Marie"), "+13125550144", "sales", "carol", 26,
-     Outcome.ANSWERED, "quote sent"),
+     Outcome.ANSWERED, "quote-sent"),
     ("demo-0003", ("Curie", "Pierre"), "+13125550144", "support", "bob", 3,
-     Outcome.ANSWERED, "information given"),
+     Outcome.ANSWERED, "information-given"),
     ("demo-0004", ("Lovelace", "Ada"), "+12125550122", "support", None, 20,
      Outcome.ABANDONED_QUEUE, None),
     ("demo-0005", None, "+16465550123", None, None, 8, Outcome.ABANDONED_IVR, None),
@@ -113,6 +139,7 @@ class SeedSummary:
     agents: int = 0
     hotlines: int = 0
     queues: int = 0
+    disposition_codes: int = 0
     contacts: int = 0
     service_requests: int = 0
     interactions: int = 0
@@ -129,6 +156,7 @@ async def seed_demo(
             agents=await _agents(session),
             hotlines=await _hotlines(session),
             queues=await _queues(session),
+            disposition_codes=await _disposition_codes(session),
             contacts=await _contacts(session, now),
             service_requests=await _requests(session, now),
             interactions=await _interactions(session, now),
@@ -168,9 +196,24 @@ async def _agents(session: AsyncSession) -> int:
 
 async def _hotlines(session: AsyncSession) -> int:
     known = set(await session.scalars(select(Hotline.dnis)))
-    missing = [Hotline(dnis=d, name=n, language=lang) for d, n, lang in HOTLINES if d not in known]
+    missing = [
+        Hotline(dnis=d, name=n, language=lang, brand=brand, ivr_menu=menu, timezone=tz)
+        for d, n, lang, brand, menu, tz in HOTLINES
+        if d not in known
+    ]
     session.add_all(missing)
     return len(missing)
+
+
+async def _disposition_codes(session: AsyncSession) -> int:
+    added = 0
+    for code, label, category, requires_note in DISPOSITION_CODES:
+        if await get_disposition_code(session, code) is None:
+            await create_disposition_code(
+                session, code=code, label=label, category=category, requires_note=requires_note
+            )
+            added += 1
+    return added
 
 
 async def _queues(session: AsyncSession) -> int:

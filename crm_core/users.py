@@ -1,6 +1,7 @@
-"""Users of the centre (agents, team leads, admins): look-up, creation and login checks.
+"""Users of the centre (agents, team leads, admins): look-up, creation, changes, login checks.
 
-Owns the ``users`` rows; roles are enforced by the HTTP edge, not here.
+Owns the ``users`` rows; roles are enforced by the HTTP edge, not here. A user is never
+deleted, only deactivated: the history (interactions, request changes) names them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from crm_core.errors import AlreadyExists
+from crm_core.errors import AlreadyExists, InvalidField, NotFound
 from crm_core.models import User
 from crm_core.passwords import hash_password, needs_rehash, verify_password
 from crm_core.vocabulary import Role
@@ -77,6 +78,39 @@ async def create_user(
     if now is not None:
         row.created_at = now
     session.add(row)
+    await session.flush()
+    return _record(row)
+
+
+async def list_users(session: AsyncSession) -> list[UserRecord]:
+    return [_record(row) for row in await session.scalars(select(User).order_by(User.username))]
+
+
+async def update_user(
+    session: AsyncSession,
+    username: str,
+    *,
+    display_name: str | None = None,
+    role: Role | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+) -> UserRecord:
+    """Change what is given; a new password is hashed (~100 ms, in a thread)."""
+    if display_name is not None and not (0 < len(display_name.strip()) <= 128):
+        raise InvalidField("display_name", "must be 1..128 characters")
+    if password is not None and not password:
+        raise InvalidField("password", "must not be empty")
+    row = await _row(session, username)
+    if row is None:
+        raise NotFound("user", username)
+    if display_name is not None:
+        row.display_name = display_name.strip()
+    if role is not None:
+        row.role = Role(role).value
+    if active is not None:
+        row.active = active
+    if password is not None:
+        row.password_hash = await asyncio.to_thread(hash_password, password)
     await session.flush()
     return _record(row)
 

@@ -138,3 +138,99 @@ def band_of(score: int) -> ValueBand:
         if score >= floor:
             return band
     return ValueBand.LOW
+
+
+class SegmentEnd(StrEnum):
+    """How one agent leg of an interaction ended.
+
+    A leg that was answered ends ``completed`` (either side hung up) or ``transferred`` (the
+    agent passed the caller on); one that never was ends ``no_answer`` (rang out),
+    ``rejected`` (the agent or the phone declined), or ``caller_hung_up`` (the caller left
+    while it rang). ``failed`` (the endpoint or the channel failed) can end either.
+    """
+
+    COMPLETED = "completed"
+    TRANSFERRED = "transferred"
+    NO_ANSWER = "no_answer"
+    REJECTED = "rejected"
+    CALLER_HUNG_UP = "caller_hung_up"
+    FAILED = "failed"
+
+
+ANSWERED_ENDS = frozenset({SegmentEnd.COMPLETED, SegmentEnd.TRANSFERRED, SegmentEnd.FAILED})
+UNANSWERED_ENDS = frozenset(
+    {SegmentEnd.NO_ANSWER, SegmentEnd.REJECTED, SegmentEnd.CALLER_HUNG_UP, SegmentEnd.FAILED}
+)
+
+
+class DispositionCategory(StrEnum):
+    """What reports group agents' wrap-up codes by."""
+
+    RESOLVED = "resolved"
+    FOLLOW_UP = "follow_up"
+    ESCALATED = "escalated"
+    SALE = "sale"
+    NO_SALE = "no_sale"
+    NOT_REACHED = "not_reached"
+    OTHER = "other"
+
+
+class CampaignMode(StrEnum):
+    """The dialer's pacing modes (the same values as ``dialer.pacing.Mode``)."""
+
+    PREVIEW = "preview"
+    PROGRESSIVE = "progressive"
+    PREDICTIVE = "predictive"
+
+
+class CampaignStatus(StrEnum):
+    """A campaign's life-cycle state (the same values as ``dialer.campaign.CampaignState``,
+    whose transition table decides the moves; crm_core only stores the result)."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+
+
+class LeadState(StrEnum):
+    """Where one contact of a campaign's list stands.
+
+    ``pending`` waits for its next attempt (``next_attempt_at``, or now if unset);
+    ``dialing`` has an attempt in flight; ``done`` reached a person; ``exhausted`` has no
+    attempt left; ``skipped`` was taken off the list by a compliance check at dial time.
+    """
+
+    PENDING = "pending"
+    DIALING = "dialing"
+    DONE = "done"
+    EXHAUSTED = "exhausted"
+    SKIPPED = "skipped"
+
+
+class AttemptOutcome(StrEnum):
+    """How one dial ended (the same values as ``dialer.retries.Outcome``)."""
+
+    HUMAN = "human"
+    BUSY = "busy"
+    NO_ANSWER = "no_answer"
+    MACHINE = "machine"
+    FAILED = "failed"
+
+
+class AmdResult(StrEnum):
+    """Asterisk's ``AMD()`` verdict (``AMDSTATUS``, lower-cased)."""
+
+    HUMAN = "human"
+    MACHINE = "machine"
+    NOTSURE = "notsure"
+    HANGUP = "hangup"
+
+
+def band_range(band: ValueBand) -> tuple[int, int]:
+    """The scores of ``band``: from its floor (inclusive) to the next band's (exclusive)."""
+    floors = dict(VALUE_BAND_FLOORS) | {ValueBand.LOW: 0}
+    above = [floor for floor in floors.values() if floor > floors[band]]
+    return floors[band], min(above, default=101)

@@ -6,9 +6,10 @@ environment compares against for autogenerate and the tests compare against the 
 
 from crm_core.models.acd_log import AcdEvent
 from crm_core.models.base import Base, UtcDateTime
+from crm_core.models.campaigns import Campaign, CampaignAttempt, CampaignLead
 from crm_core.models.contacts import Contact, ContactEmail, ContactPhone
 from crm_core.models.follow_ups import DoNotCallEntry, FollowUp
-from crm_core.models.interactions import Interaction
+from crm_core.models.interactions import DispositionCode, Interaction, InteractionSegment
 from crm_core.models.people import Agent, AgentSkill, User
 from crm_core.models.routing import Hotline, Queue
 from crm_core.models.service_requests import Counter, ServiceRequest, ServiceRequestChange
@@ -18,14 +19,19 @@ __all__ = [
     "Agent",
     "AgentSkill",
     "Base",
+    "Campaign",
+    "CampaignAttempt",
+    "CampaignLead",
     "Contact",
     "ContactEmail",
     "ContactPhone",
     "Counter",
+    "DispositionCode",
     "DoNotCallEntry",
     "FollowUp",
     "Hotline",
     "Interaction",
+    "InteractionSegment",
     "Queue",
     "ServiceRequest",
     "ServiceRequestChange",

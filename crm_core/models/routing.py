@@ -1,6 +1,8 @@
 """Tables for where calls come in and wait: hotlines (dialled numbers) and queues.
 
-Minimal for the walking skeleton; the ACD's routing rules themselves live in ``acd``.
+A hotline maps the dialled number (DNIS) to its name, brand, the IVR menu that answers it
+and the time zone its business hours are read in (the hours themselves live in the menu
+file). The ACD's routing rules themselves live in ``acd``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ class Hotline(Base):
     dnis: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(128))
     language: Mapped[str] = mapped_column(String(16), default="en")
+    brand: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    ivr_menu: Mapped[str] = mapped_column(String(64), default="main", server_default="main")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # Bumped by every update, so two admins editing one hotline notice each other.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Queue(Base):
@@ -27,3 +34,4 @@ class Queue(Base):
     name: Mapped[str] = mapped_column(String(64), unique=True)
     required_skill: Mapped[str] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_core.interactions import InteractionDraft, record_interaction
-from crm_core.vocabulary import Direction
+from crm_core.segments import SegmentDraft, record_segments
+from crm_core.vocabulary import Direction, SegmentEnd
 
 from .conftest import Stack
-from .test_crm_routes_support import as_user, crm_client, new_contact
+from .test_crm_routes_support import as_user, crm_client, make_agents, new_contact
 
 
 @pytest.fixture
@@ -39,6 +40,19 @@ async def crm(
         ("POST", "/api/crm/contacts/import"),
         ("GET", "/api/crm/contacts/export"),
         ("GET", "/api/crm/value-pyramid"),
+        ("DELETE", "/api/crm/contacts/1"),
+        ("GET", "/api/crm/interactions/1"),
+        ("GET", "/api/crm/disposition-codes"),
+        ("POST", "/api/crm/disposition-codes"),
+        ("GET", "/api/crm/hotlines"),
+        ("PATCH", "/api/crm/hotlines/8005551234"),
+        ("POST", "/api/crm/queues"),
+        ("PATCH", "/api/crm/requests/10023"),
+        ("DELETE", "/api/crm/follow-ups/1"),
+        ("GET", "/api/crm/users"),
+        ("PATCH", "/api/crm/agents/alice"),
+        ("GET", "/api/crm/campaigns"),
+        ("POST", "/api/crm/campaigns/1/leads"),
     ],
 )
 async def test_crm_routes_without_a_session_are_401(
@@ -253,6 +267,88 @@ async def test_every_crm_route_is_documented_in_the_openapi_schema(
         if path.startswith("/api/crm")
         for method, operation in item.items()
     }
-    assert len(operations) == 19
+    assert len(operations) == 57
     assert all(op.get("summary") for op in operations.values())
     assert "text/csv" in operations[("POST", "/api/crm/contacts/import")]["requestBody"]["content"]
+
+
+async def test_an_interaction_reads_back_with_each_agents_leg(
+    crm: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await as_user(crm, "alice")
+    contact = await new_contact(crm)
+    start = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    await make_agents(sessionmaker)
+    async with sessionmaker.begin() as session:
+        draft = InteractionDraft(
+            call_id="call-7",
+            direction=Direction.INBOUND,
+            started_at=start,
+            contact_id=int(str(contact["contact_id"])),
+        )
+        interaction_id = await record_interaction(session, draft)
+        legs = [
+            SegmentDraft("alice", start, start + timedelta(seconds=60), SegmentEnd.TRANSFERRED,
+                         answered_at=start + timedelta(seconds=5)),
+            SegmentDraft("bob", start + timedelta(seconds=58), start + timedelta(seconds=300),
+                         SegmentEnd.COMPLETED, answered_at=start + timedelta(seconds=61),
+                         hold_seconds=30, recording="rec/call-7-2.wav"),
+        ]  # fmt: skip
+        await record_segments(session, interaction_id, legs)
+
+    one = await crm.get(f"/api/crm/interactions/{interaction_id}")
+    history = await crm.get(f"/api/crm/contacts/{contact['contact_id']}/interactions")
+    missing = await crm.get("/api/crm/interactions/999")
+
+    assert one.status_code == 200, one.text
+    assert one.json()["call_id"] == "call-7"
+    assert [
+        (s["seq"], s["agent_id"], s["end_reason"], s["talk_seconds"], s["hold_seconds"])
+        for s in one.json()["segments"]
+    ] == [(1, "alice", "transferred", 55.0, 0.0), (2, "bob", "completed", 209.0, 30.0)]
+    assert one.json()["segments"][1]["recording"] == "rec/call-7-2.wav"
+    assert history.json()["items"][0]["segments"] == one.json()["segments"]
+    assert missing.status_code == 404
+
+
+async def test_a_lead_deletes_a_contact_under_if_match(crm: httpx.AsyncClient) -> None:
+    await as_user(crm, "alice")
+    created = await new_contact(crm)
+    path = f"/api/crm/contacts/{created['contact_id']}"
+
+    by_agent = await crm.delete(path, headers={"If-Match": '"1"'})
+    await as_user(crm, "sue")
+    unconditional = await crm.delete(path)
+    stale = await crm.delete(path, headers={"If-Match": '"7"'})
+    deleted = await crm.delete(path, headers={"If-Match": '"1"'})
+    gone = await crm.get(path)
+
+    assert by_agent.status_code == 403
+    assert unconditional.status_code == 428
+    assert (stale.status_code, stale.json()["current_version"]) == (409, 1)
+    assert deleted.status_code == 204
+    assert gone.status_code == 404
+
+
+async def test_a_patch_replaces_the_phone_numbers_and_a_bad_one_is_422_naming_phones(
+    crm: httpx.AsyncClient,
+) -> None:
+    await as_user(crm, "alice")
+    created = await new_contact(crm, phones=[{"number": "(212) 555-0100"}])
+    path = f"/api/crm/contacts/{created['contact_id']}"
+
+    bad = await crm.patch(path, json={"phones": [{"number": "hello"}]}, headers={"If-Match": '"1"'})
+    changed = await crm.patch(
+        path,
+        json={"phones": [{"kind": "home", "number": "312-555-0144"}], "emails": ["a@b.example"]},
+        headers={"If-Match": '"1"'},
+    )
+    found = await crm.get("/api/crm/contacts", params={"q": "(312) 555 0144"})
+
+    assert (bad.status_code, bad.json()["field"]) == (422, "phones")
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["phones"] == [
+        {"kind": "home", "raw": "312-555-0144", "e164": "+13125550144"}
+    ]
+    assert changed.json()["emails"] == ["a@b.example"]
+    assert [h["contact_id"] for h in found.json()["items"]] == [created["contact_id"]]

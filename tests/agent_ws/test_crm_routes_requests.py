@@ -196,3 +196,66 @@ async def test_completing_an_unknown_follow_up_is_404(crm: httpx.AsyncClient) ->
     response = await crm.post("/api/crm/follow-ups/999/complete", json={"outcome": "satisfied"})
 
     assert response.status_code == 404
+
+
+async def test_an_edit_under_if_match_changes_text_and_records_priority_and_due_time(
+    crm: httpx.AsyncClient,
+) -> None:
+    opened = await open_request(crm)
+    path = f"/api/crm/requests/{opened['number']}"
+
+    unconditional = await crm.patch(path, json={"subject": "Router still dead"})
+    edited = await crm.patch(
+        path,
+        json={
+            "subject": "Router still dead",
+            "category": "technical",
+            "priority": "urgent",
+            "due_at": "2026-12-01T09:00:00Z",
+            "note": "customer called again",
+        },
+        headers={"If-Match": '"1"'},
+    )
+    stale = await crm.patch(path, json={"description": "x"}, headers={"If-Match": '"1"'})
+    blank = await crm.patch(path, json={"subject": " "}, headers={"If-Match": '"4"'})
+    history = (await crm.get(f"{path}/history")).json()["items"]
+
+    assert unconditional.status_code == 428
+    assert edited.status_code == 200, edited.text
+    found = edited.json()
+    assert (found["subject"], found["category"], found["priority"]) == (
+        "Router still dead",
+        "technical",
+        "urgent",
+    )
+    assert found["due_at"].startswith("2026-12-01T09:00:00")
+    assert edited.headers["ETag"] == '"4"'  # text, priority and due time: three changes
+    assert stale.status_code == 409
+    assert (blank.status_code, blank.json()["field"]) == (422, "subject")
+    assert [(h["field"], h["to_value"], h["note"]) for h in history[1:]] == [
+        ("priority", "urgent", "customer called again"),
+        ("due_at", "2026-12-01T09:00:00+00:00", "customer called again"),
+    ]
+
+
+async def test_a_follow_up_reads_back_lists_by_contact_and_cancels_only_while_open(
+    crm: httpx.AsyncClient,
+) -> None:
+    contact = await new_contact(crm)
+    body = {"contact_id": contact["contact_id"], "subject": "Call back"}
+    first = await crm.post("/api/crm/follow-ups", json=body | {"due_at": "2026-12-01T09:00Z"})
+    second = await crm.post("/api/crm/follow-ups", json=body | {"due_at": "2026-12-02T09:00Z"})
+    first_id, second_id = first.json()["task_id"], second.json()["task_id"]
+    await crm.post(f"/api/crm/follow-ups/{first_id}/complete", json={"outcome": "satisfied"})
+
+    read = await crm.get(f"/api/crm/follow-ups/{second_id}")
+    listed = await crm.get("/api/crm/follow-ups", params={"contact_id": contact["contact_id"]})
+    done_cancel = await crm.delete(f"/api/crm/follow-ups/{first_id}")
+    cancelled = await crm.delete(f"/api/crm/follow-ups/{second_id}")
+    gone = await crm.get(f"/api/crm/follow-ups/{second_id}")
+
+    assert read.status_code == 200 and read.json()["subject"] == "Call back"
+    assert [t["task_id"] for t in listed.json()["items"]] == [second_id, first_id]
+    assert done_cancel.status_code == 409
+    assert cancelled.status_code == 204
+    assert gone.status_code == 404

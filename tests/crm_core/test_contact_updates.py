@@ -8,10 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from crm_core.contact_updates import get_contact, update_contact
+from crm_core.contact_updates import delete_contact, get_contact, update_contact
 from crm_core.contacts import NewPhone, create_contact
 from crm_core.errors import InvalidField, NotFound, VersionConflict
-from crm_core.vocabulary import PhoneKind, Tier
+from crm_core.interactions import InteractionDraft, get_interaction_by_call, record_interaction
+from crm_core.search import search_contacts
+from crm_core.vocabulary import Direction, PhoneKind, Tier
 from tests.crm_core.conftest import T0, add_agents
 
 LATER = T0 + timedelta(minutes=1)
@@ -158,3 +160,52 @@ async def test_writers_that_reread_after_a_conflict_lose_no_update(
     assert sorted(record.notes.strip("[]").split("][")) == [str(n) for n in range(writers)]
     assert record.version == writers + 1
     assert sorted(attempts)[1] > 1  # all but one writer collided at least once
+
+
+async def test_deleting_a_contact_needs_its_version_and_keeps_its_calls_unlinked(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    contact_id = await _contact(sessions)
+    draft = InteractionDraft(
+        call_id="c-1", direction=Direction.INBOUND, started_at=T0, contact_id=contact_id
+    )
+    async with sessions.begin() as session:
+        await record_interaction(session, draft)
+        with pytest.raises(VersionConflict):
+            await delete_contact(session, contact_id, 2)
+        await delete_contact(session, contact_id, 1)
+        with pytest.raises(NotFound):
+            await delete_contact(session, contact_id, 1)
+    async with sessions() as session:
+        call = await get_interaction_by_call(session, "c-1")
+        assert await get_contact(session, contact_id) is None
+        assert (await search_contacts(session, "+1 212 555 0100")).items == []
+    assert call is not None and call.contact_id is None
+
+
+async def test_phones_and_emails_are_replaced_as_whole_lists_and_matched_by_the_new_number(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    contact_id = await _contact(sessions)
+    async with sessions.begin() as session:
+        with pytest.raises(InvalidField) as bad_phone:
+            await update_contact(
+                session, contact_id, 1, {"phones": [NewPhone(PhoneKind.WORK, "hello")]}, at=LATER
+            )
+        with pytest.raises(InvalidField) as bad_email:
+            await update_contact(session, contact_id, 1, {"emails": ["nobody"]}, at=LATER)
+        updated = await update_contact(
+            session,
+            contact_id,
+            1,
+            {"phones": [NewPhone(PhoneKind.WORK, "020 7946 0123")], "emails": []},
+            at=LATER,
+            default_region="GB",
+        )
+    async with sessions() as session:
+        old = await search_contacts(session, "+1 212 555 0100")
+        new = await search_contacts(session, "+44 20 7946 0123")
+    assert (bad_phone.value.field, bad_email.value.field) == ("phones", "emails")
+    assert [(p.kind, p.e164) for p in updated.phones] == [(PhoneKind.WORK, "+442079460123")]
+    assert (updated.emails, updated.version) == ([], 2)
+    assert old.items == [] and [h.contact_id for h in new.items] == [contact_id]

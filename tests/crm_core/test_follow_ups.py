@@ -9,7 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_core.contacts import create_contact
 from crm_core.errors import InvalidField, InvalidValue, NotFound
-from crm_core.follow_ups import complete_follow_up, create_follow_up, due_follow_ups
+from crm_core.follow_ups import (
+    cancel_follow_up,
+    complete_follow_up,
+    contact_follow_ups,
+    create_follow_up,
+    due_follow_ups,
+    get_follow_up,
+)
 from crm_core.service_requests import create_request
 from crm_core.vocabulary import FollowUpOutcome
 from tests.crm_core.conftest import T0, add_agents
@@ -125,3 +132,30 @@ async def test_a_task_needs_a_subject_an_aware_time_and_things_that_exist(
             )
         with pytest.raises(NotFound):
             await complete_follow_up(session, 4242, FollowUpOutcome.DECLINED, at=T0)
+
+
+async def test_a_task_reads_back_lists_per_contact_and_cancels_only_while_open(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    contact, number = await _setup(sessions)
+    async with sessions.begin() as session:
+        tasks = [
+            await create_follow_up(
+                session, contact_id=contact, subject=f"call {n}", due_at=T0 + n * HOUR,
+                assignee="alice", created_by="lead", now=T0, request_number=number,
+            )
+            for n in (1, 2, 3)
+        ]  # fmt: skip
+        await complete_follow_up(session, tasks[0].task_id, FollowUpOutcome.SATISFIED, at=T0)
+        await cancel_follow_up(session, tasks[2].task_id)
+        with pytest.raises(InvalidValue):
+            await cancel_follow_up(session, tasks[0].task_id)
+        with pytest.raises(NotFound):
+            await cancel_follow_up(session, tasks[2].task_id)
+    async with sessions() as session:
+        read = await get_follow_up(session, tasks[1].task_id)
+        listed = await contact_follow_ups(session, contact)
+        gone = await get_follow_up(session, tasks[2].task_id)
+    assert read == tasks[1] and read.request_number == number
+    assert [t.subject for t in listed] == ["call 2", "call 1"]  # open first
+    assert gone is None

@@ -33,8 +33,13 @@ TABLES = {
     "service_request_history",
     "follow_ups",
     "do_not_call",
+    "interaction_segments",
+    "disposition_codes",
+    "campaigns",
+    "campaign_leads",
+    "campaign_attempts",
 }
-HEAD = "0004"
+HEAD = "0005"
 
 
 def _schema_drift(connection: Connection) -> list[Any]:

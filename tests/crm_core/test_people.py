@@ -6,13 +6,14 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from crm_core.agents import create_agent, get_agent, list_agents
-from crm_core.errors import AlreadyExists, InvalidValue, NotFound
+from crm_core.agents import create_agent, get_agent, list_agents, remove_agent, update_agent
+from crm_core.errors import AlreadyExists, InvalidField, InvalidValue, NotFound
+from crm_core.interactions import InteractionDraft, record_interaction
 from crm_core.models import User
 from crm_core.passwords import hash_password, needs_rehash, verify_password
-from crm_core.users import authenticate, create_user, get_user
-from crm_core.vocabulary import Role
-from tests.crm_core.conftest import T0
+from crm_core.users import authenticate, create_user, get_user, list_users, update_user
+from crm_core.vocabulary import Direction, Role
+from tests.crm_core.conftest import T0, add_agents
 
 
 def test_an_argon2_hash_verifies_only_its_password() -> None:
@@ -121,3 +122,58 @@ async def test_logging_in_upgrades_a_hash_made_with_weaker_parameters(
     assert stored is not None and stored.password_hash != weak
     assert not needs_rehash(stored.password_hash)
     assert verify_password(stored.password_hash, "pw")
+
+
+async def test_a_user_changes_role_and_password_and_a_deactivated_one_cannot_log_in(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        await create_user(
+            session, username="dan", display_name="Dan", role=Role.AGENT, password="a"
+        )
+        changed = await update_user(session, "dan", role=Role.SUPERVISOR, password="b")
+        with pytest.raises(NotFound):
+            await update_user(session, "nobody", active=False)
+        with pytest.raises(InvalidField):
+            await update_user(session, "dan", display_name=" ")
+    new_password = await authenticate(sessions, "dan", "b")
+    async with sessions.begin() as session:
+        await update_user(session, "dan", active=False)
+    async with sessions() as session:
+        listed = await list_users(session)
+    assert changed.role is Role.SUPERVISOR
+    assert new_password is not None
+    assert await authenticate(sessions, "dan", "b") is None
+    assert [(u.username, u.active) for u in listed] == [("dan", False)]
+
+
+async def test_an_agents_phone_and_skills_change_and_one_with_calls_stays(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        await add_agents(session, "alice", "bob")
+        changed = await update_agent(
+            session, "alice", extension="2001", endpoint="PJSIP/2001", skills={"sales": 4}
+        )
+        with pytest.raises(InvalidField) as clash:
+            await update_agent(session, "bob", extension="2001")
+        with pytest.raises(InvalidField):
+            await update_agent(session, "bob", skills={"sales": 0})
+        draft = InteractionDraft(
+            call_id="c-1", direction=Direction.INBOUND, started_at=T0, agent_id="alice"
+        )
+        await record_interaction(session, draft)
+        with pytest.raises(InvalidValue):
+            await remove_agent(session, "alice")
+        await remove_agent(session, "bob")
+        with pytest.raises(NotFound):
+            await remove_agent(session, "bob")
+    async with sessions() as session:
+        agents = await list_agents(session)
+    assert (changed.extension, changed.endpoint, changed.skills) == (
+        "2001",
+        "PJSIP/2001",
+        {"sales": 4},
+    )
+    assert clash.value.field == "extension"
+    assert [a.agent_id for a in agents] == ["alice"]

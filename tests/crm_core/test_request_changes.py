@@ -9,10 +9,17 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_core.contacts import create_contact
-from crm_core.errors import IllegalTransition, InvalidValue, NotFound, VersionConflict
+from crm_core.errors import (
+    IllegalTransition,
+    InvalidField,
+    InvalidValue,
+    NotFound,
+    VersionConflict,
+)
 from crm_core.request_changes import (
     assign,
     change_status,
+    edit_request,
     request_history,
     set_due,
     set_priority,
@@ -178,3 +185,29 @@ async def test_parallel_status_changes_from_one_version_let_exactly_one_through(
         assert (
             len(await request_history(session, number)) == 5
         )  # opened, assignee, 2 moves, 1 winner
+
+
+async def test_editing_text_bumps_the_version_without_history_and_names_a_bad_field(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    number = await _request(sessions)
+    async with sessions.begin() as session:
+        edited = await edit_request(
+            session, number, {"subject": "Broken again", "category": "hw"}, at=LATER,
+            expected_version=1,
+        )  # fmt: skip
+        with pytest.raises(VersionConflict):
+            await edit_request(session, number, {"description": "x"}, at=LATER, expected_version=1)
+        with pytest.raises(InvalidField) as blank:
+            await edit_request(session, number, {"subject": ""}, at=LATER)
+        with pytest.raises(InvalidField) as status:
+            await edit_request(session, number, {"status": "closed"}, at=LATER)
+        history = await request_history(session, number)
+    assert (edited.subject, edited.category, edited.version, edited.updated_at) == (
+        "Broken again",
+        "hw",
+        2,
+        LATER,
+    )
+    assert (blank.value.field, status.value.field) == ("subject", "status")
+    assert len(history) == 1  # just "opened"

@@ -33,7 +33,14 @@ async def test_seeding_twice_changes_nothing(sessions: async_sessionmaker[AsyncS
     async with sessions() as session:
         after_second = await _dump(session)
     assert first == SeedSummary(
-        users=5, agents=3, hotlines=1, queues=2, contacts=12, service_requests=5, interactions=5
+        users=5,
+        agents=3,
+        hotlines=1,
+        queues=2,
+        disposition_codes=7,  # the other four come with migration 0004
+        contacts=12,
+        service_requests=5,
+        interactions=5,
     )
     assert second == SeedSummary()
     assert after_second == after_first
@@ -50,6 +57,7 @@ async def test_seeding_twice_changes_nothing(sessions: async_sessionmaker[AsyncS
         "service_request_history": 5,  # each request's "opened" line
         "counters": 1,
         "interactions": 5,
+        "disposition_codes": 11,
     }
 
 
@@ -73,6 +81,11 @@ async def test_the_seeded_centre_is_ready_to_take_calls(
     assert alice is not None and alice.role is Role.AGENT
     assert wrong is None
     assert hotline is not None and hotline.name == "Main hotline"
+    assert (hotline.brand, hotline.ivr_menu, hotline.timezone) == (
+        "Acme Telecom",
+        "main",
+        "America/New_York",
+    )
     assert [(q.name, q.required_skill) for q in queues] == [
         ("sales", "sales"),
         ("support", "support"),
@@ -94,7 +107,7 @@ async def test_the_seed_has_a_shared_number_tiers_and_open_requests(
     [card] = grace.candidates
     assert card.tier is Tier.PLATINUM and card.account_manager == "alice"
     assert [r.number for r in card.open_requests] == [10023]
-    assert [i.disposition for i in card.recent_interactions] == ["follow-up needed"]
+    assert [i.disposition for i in card.recent_interactions] == ["follow-up"]
     [turing] = alan.candidates
     assert turing.open_requests == []  # his only request is resolved
     async with sessions() as session:

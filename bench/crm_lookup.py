@@ -1,0 +1,432 @@
+"""ANI look-up behind the screen pop, at 1,000,000 contacts, on SQLite and on PostgreSQL.
+
+Owns: building a migrated database per backend (a temporary SQLite file; a PostgreSQL
+database of its own, created and dropped here), bulk-loading N contacts with one phone
+number each (executemany on SQLite, COPY on PostgreSQL: the real import path is far too
+slow for a million rows, and it is measured separately below), then timing:
+
+- ``match_caller`` — the real function the screen pop calls, in its own read-only session
+  each time, as the call path does — over a mix of caller-id forms: E.164, national,
+  ``1``-prefixed, punctuated, international dialled from the US (``011 44 …``), and
+  numbers nobody on file has;
+- the indexed E.164 look-up alone (the first of ``match_caller``'s queries);
+- the floor under both: a read-only session running ``SELECT 1`` (what any query through
+  SQLAlchemy's async session costs on this machine before touching a table);
+- the baseline: the unindexed suffix match many connectors use, ``raw LIKE '%<last N
+  digits>'`` over the stored raw form with its punctuation stripped;
+- CSV import rows per second through ``crm_core.contacts_csv.import_contacts_csv``
+  into the loaded database (1 % of the rows malformed on purpose, so the error path is
+  part of the figure).
+
+Prints p50/p99 and the baseline ÷ ours ratio, measured in the same run. It must not
+assert on time.
+
+Run: ``python -m bench.crm_lookup [--contacts N] [--backend sqlite|postgres|both]
+[--pg-url URL]``.
+"""
+
+import argparse
+import asyncio
+import functools
+import random
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from crm_core.contacts import match_caller
+from crm_core.contacts_csv import import_contacts_csv
+from crm_core.db import async_url, make_engine, make_sessionmaker, upgrade
+from crm_core.phones import NumberKind, normalise
+
+DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/callcenter_bench"
+REGION = "US"
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+# Real North American area codes; every generated number is checked with crm_core.phones.
+AREAS: tuple[str, ...] = (
+    "201",
+    "202",
+    "212",
+    "213",
+    "214",
+    "305",
+    "310",
+    "312",
+    "404",
+    "415",
+    "503",
+    "512",
+)
+AREAS += ("617", "646", "702", "713", "718", "917", "206", "303", "602", "619", "704", "919")
+MISS_AREA = "808"  # Hawaii: no contact on file has a number there
+TIERS = ("none", "none", "none", "bronze", "silver", "gold", "platinum")
+CHUNK = 50_000
+SUFFIX_DIGITS = 9
+# Stripped before the suffix comparison, as connectors do on the fly.
+STRIP = (" ", "-", "(", ")", ".", "+")
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    e164: str
+    raw: str
+    #: What a caller id for this number may look like when it arrives.
+    presented: tuple[str, ...]
+
+
+def number_of(i: int) -> Number:
+    """The ``i``-th number: nine in ten in the US, one in ten in London; raw forms vary."""
+    if i % 10 == 9:
+        rest = i // 10
+        local = f"7{rest // 10_000 % 1000:03d}{rest % 10_000:04d}"
+        e164 = f"+4420{local}"
+        return Number(e164, f"+44 20 {local[:4]} {local[4:]}", (e164, f"01144 20{local}"))
+    area, rest = AREAS[i % len(AREAS)], i // len(AREAS)
+    exchange, line = f"{234 + rest // 10_000}", f"{rest % 10_000:04d}"
+    digits = f"{area}{exchange}{line}"
+    raws = (
+        f"({area}) {exchange}-{line}",
+        f"{area}-{exchange}-{line}",
+        f"+1 {area} {exchange} {line}",
+    )
+    presented = (f"+1{digits}", digits, f"1{digits}", f"({area}) {exchange}-{line}")
+    return Number(f"+1{digits}", raws[i % 3], presented)
+
+
+def shares_previous(i: int) -> bool:
+    """Every 50th contact shares the number of the one before (an office line, a family)."""
+    return i % 50 == 1
+
+
+def phone_index(i: int) -> int:
+    return i - 1 if shares_previous(i) else i
+
+
+def contact_rows(count: int, start: int = 0) -> Iterator[tuple[Any, ...]]:
+    for i in range(start, start + count):
+        yield (
+            i + 1,
+            f"First{i}",
+            f"Last{i}",
+            TIERS[i % len(TIERS)],
+            (i * 37) % 101,
+        )
+
+
+def phone_rows(count: int) -> Iterator[tuple[Any, ...]]:
+    for i in range(count):
+        number = number_of(phone_index(i))
+        yield (i + 1, i + 1, "mobile" if i % 2 else "work", number.raw, number.e164)
+
+
+def chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def check_numbers(count: int) -> None:
+    """Every form the bench stores or presents must mean the number it stands for."""
+    rng = random.Random(1)
+    picks = {0, 9, count - 1, *(rng.randrange(count) for _ in range(200))}
+    for i in picks:
+        number = number_of(i)
+        for form in (number.raw, *number.presented):
+            seen = normalise(form, REGION)
+            if seen.kind is not NumberKind.E164 or seen.e164 != number.e164:
+                raise SystemExit(f"bench number {form!r} does not normalise to {number.e164}")
+
+
+def caller_ids(count: int, samples: int, seed: int) -> list[tuple[str, str | None]]:
+    """(caller id as presented, the E.164 on file or None for a miss); 1 in 8 misses."""
+    rng = random.Random(seed)
+    found: list[tuple[str, str | None]] = []
+    for n in range(samples):
+        if n % 8 == 7:
+            digits = f"{MISS_AREA}{rng.randrange(234, 300)}{rng.randrange(10_000):04d}"
+            found.append((rng.choice((f"+1{digits}", digits)), None))
+            continue
+        number = number_of(phone_index(rng.randrange(count)))
+        found.append((rng.choice(number.presented), number.e164))
+    return found
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def load_sqlite(engine: AsyncEngine, count: int) -> None:
+    stamp = NOW.replace(tzinfo=None).isoformat(sep=" ")  # SQLAlchemy's SQLite form
+    async with engine.begin() as connection:
+        for batch in chunks(contact_rows(count)):
+            await connection.exec_driver_sql(
+                "INSERT INTO contacts (id, first_name, last_name, tier, value_score, language,"
+                " notes, created_at, updated_at, current_value_cents, potential_value_cents,"
+                " version) VALUES (?, ?, ?, ?, ?, 'en', '', ?, ?, 0, 0, 1)",
+                [(*row, stamp, stamp) for row in batch],
+            )
+        for batch in chunks(phone_rows(count)):
+            await connection.exec_driver_sql(
+                "INSERT INTO contact_phones (id, contact_id, kind, raw, e164)"
+                " VALUES (?, ?, ?, ?, ?)",
+                batch,
+            )
+        await connection.exec_driver_sql("ANALYZE")
+
+
+async def load_postgres(engine: AsyncEngine, count: int) -> None:
+    async with engine.begin() as connection:
+        raw = await connection.get_raw_connection()
+        driver: Any = raw.driver_connection  # asyncpg's connection, for COPY
+        columns: tuple[str, ...] = (
+            "id",
+            "first_name",
+            "last_name",
+            "tier",
+            "value_score",
+            "language",
+            "notes",
+        )
+        columns += ("created_at", "updated_at", "current_value_cents", "potential_value_cents")
+        for batch in chunks(contact_rows(count)):
+            records = [(*row, "en", "", NOW, NOW, 0, 0) for row in batch]
+            await driver.copy_records_to_table("contacts", records=records, columns=columns)
+        phone_columns = ("id", "contact_id", "kind", "raw", "e164")
+        for batch in chunks(phone_rows(count)):
+            await driver.copy_records_to_table(
+                "contact_phones", records=batch, columns=phone_columns
+            )
+        for table in ("contacts", "contact_phones"):
+            await connection.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {count})"
+            )
+    async with engine.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.exec_driver_sql("ANALYZE contacts")
+        await connection.exec_driver_sql("ANALYZE contact_phones")
+
+
+async def timed(
+    calls: Sequence[Callable[[], Awaitable[object]]],
+) -> tuple[list[float], list[object]]:
+    seconds: list[float] = []
+    results: list[object] = []
+    for call in calls:
+        started = time.perf_counter()
+        results.append(await call())
+        seconds.append(time.perf_counter() - started)
+    return seconds, results
+
+
+def stripped_raw() -> str:
+    expression = "raw"
+    for char in STRIP:
+        expression = f"replace({expression}, '{char}', '')"
+    return expression
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    backend: str
+    load_seconds: float
+    #: Baseline look-ups whose contacts differ from the exact match's (strangers, or none).
+    baseline_wrong: int
+    pop: tuple[float, float]
+    indexed: tuple[float, float]
+    floor: tuple[float, float]
+    baseline: tuple[float, float]
+    csv_rows_per_second: float
+
+
+async def measure(
+    engine: AsyncEngine, args: argparse.Namespace, backend: str, loaded: float
+) -> Figures:
+    sessions = make_sessionmaker(engine, read_only=True)
+    ids = caller_ids(args.contacts, args.samples, args.seed)
+    expected_hits = sum(1 for _, e164 in ids if e164 is not None)
+
+    async def pop(ani: str) -> object:
+        async with sessions() as session:
+            return await match_caller(session, ani, "8005551234", default_region=REGION)
+
+    async def exact(e164: str) -> object:
+        async with sessions() as session:
+            found = await session.scalars(
+                text("SELECT DISTINCT contact_id FROM contact_phones WHERE e164 = :n"), {"n": e164}
+            )
+            return sorted(found)
+
+    async def select_one() -> object:
+        async with sessions() as session:
+            return await session.scalar(text("SELECT 1"))
+
+    suffix_sql = text(
+        f"SELECT DISTINCT contact_id FROM contact_phones WHERE {stripped_raw()} LIKE :suffix"
+    )
+
+    async def suffix(ani: str) -> object:
+        digits = "".join(c for c in ani if c.isdigit())
+        async with sessions() as session:
+            found = await session.scalars(suffix_sql, {"suffix": "%" + digits[-SUFFIX_DIGITS:]})
+            return sorted(found)
+
+    def e164_of(ani: str) -> str:
+        return normalise(ani, REGION).e164 or ""
+
+    warm = [functools.partial(pop, a) for a, _ in ids[:100]]
+    await timed(warm)
+    pop_times, matches = await timed([functools.partial(pop, a) for a, _ in ids])
+    hits = sum(1 for m in matches if getattr(m, "candidates", None))
+    if hits != expected_hits:
+        raise SystemExit(f"{backend}: match_caller found {hits} callers, expected {expected_hits}")
+    index_times, _ = await timed([functools.partial(exact, e164_of(a)) for a, _ in ids])
+    floor_times, _ = await timed([select_one for _ in ids])
+    few = ids[: args.baseline_samples]
+    base_times, base_found = await timed([functools.partial(suffix, a) for a, _ in few])
+    _, exact_found = await timed([functools.partial(exact, e164_of(a)) for a, _ in few])
+    wrong = sum(1 for b, e in zip(base_found, exact_found, strict=True) if b != e)
+    rate = await csv_rate(engine, args)
+    return Figures(
+        backend,
+        loaded,
+        wrong,
+        (percentile(pop_times, 0.5), percentile(pop_times, 0.99)),
+        (percentile(index_times, 0.5), percentile(index_times, 0.99)),
+        (percentile(floor_times, 0.5), percentile(floor_times, 0.99)),
+        (percentile(base_times, 0.5), percentile(base_times, 0.99)),
+        rate,
+    )
+
+
+def csv_text(args: argparse.Namespace) -> str:
+    lines = ["first_name,last_name,phones,emails,tier,timezone"]
+    for n in range(args.csv_rows):
+        i = args.contacts + n  # numbers nobody has yet
+        number = number_of(i).raw if n % 100 != 99 else "12345"  # 1 % refused
+        lines.append(
+            f'Csv{n},Row{n},"{number}",csv{n}@example.com,{TIERS[n % len(TIERS)]},America/New_York'
+        )
+    return "\n".join(lines) + "\n"
+
+
+async def csv_rate(engine: AsyncEngine, args: argparse.Namespace) -> float:
+    body = csv_text(args)
+    started = time.perf_counter()
+    report = await import_contacts_csv(
+        make_sessionmaker(engine), body, default_region=REGION, now=NOW
+    )
+    elapsed = time.perf_counter() - started
+    refused = args.csv_rows // 100
+    if report.imported != args.csv_rows - refused or len(report.errors) != refused:
+        raise SystemExit(f"CSV import landed {report.imported}, refused {len(report.errors)}")
+    return float(args.csv_rows / elapsed)
+
+
+async def run_backend(backend: str, url: str, args: argparse.Namespace) -> Figures:
+    await upgrade(url)
+    engine = make_engine(url)
+    try:
+        started = time.perf_counter()
+        loader = load_sqlite if backend == "sqlite" else load_postgres
+        await loader(engine, args.contacts)
+        loaded = time.perf_counter() - started
+        print(f"{backend}: loaded {args.contacts:,} contacts and phones in {loaded:.1f} s")
+        return await measure(engine, args, backend, loaded)
+    finally:
+        await engine.dispose()
+
+
+async def fresh_postgres(url: str, *, drop_only: bool = False) -> None:
+    """(Re)create the bench's own database on the server of ``url``."""
+    target = async_url(url)
+    name = target.database
+    if not name or not name.replace("_", "").isalnum():
+        raise SystemExit(f"--pg-url must name a plain database, not {name!r}")
+    admin = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if not drop_only:
+                await connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.dispose()
+
+
+def report(figures: Figures, args: argparse.Namespace) -> None:
+    ms = 1e3
+    pop, index, base, floor = figures.pop, figures.indexed, figures.baseline, figures.floor
+    name = figures.backend
+    print(
+        f"{name}: match_caller (screen pop)   p50 {pop[0] * ms:.3f} ms  p99 {pop[1] * ms:.3f} ms"
+        f"  ({args.samples} look-ups, {args.contacts:,} contacts)"
+    )
+    print(
+        f"{name}: indexed E.164 look-up     p50 {index[0] * ms:.3f} ms  p99 {index[1] * ms:.3f} ms"
+    )
+    print(
+        f"{name}: floor (session + SELECT 1) p50 {floor[0] * ms:.3f} ms  p99 {floor[1] * ms:.3f} ms"
+    )
+    print(
+        f"{name}: suffix LIKE baseline      p50 {base[0] * ms:.3f} ms  p99 {base[1] * ms:.3f} ms"
+        f"  ({args.baseline_samples} look-ups, {figures.baseline_wrong} of them found other"
+        " contacts than the exact match)"
+    )
+    print(
+        f"{name}: baseline / match_caller   p50 x{base[0] / pop[0]:.0f}"
+        f"  p99 x{base[1] / pop[1]:.0f};"
+        f" baseline / indexed look-up p50 x{base[0] / index[0]:.0f}"
+    )
+    print(f"{name}: bulk load {figures.load_seconds:.1f} s")
+    print(f"{name}: CSV import {figures.csv_rows_per_second:,.0f} rows/s ({args.csv_rows} rows)")
+
+
+async def run(args: argparse.Namespace) -> int:
+    check_numbers(args.contacts)
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    results: list[Figures] = []
+    for backend in backends:
+        if backend == "sqlite":
+            with tempfile.TemporaryDirectory(prefix="crm-bench-") as folder:
+                url = f"sqlite+aiosqlite:///{Path(folder) / 'crm.db'}"
+                results.append(await run_backend(backend, url, args))
+        else:
+            await fresh_postgres(args.pg_url)
+            try:
+                results.append(await run_backend(backend, args.pg_url, args))
+            finally:
+                await fresh_postgres(args.pg_url, drop_only=True)
+    for figures in results:
+        report(figures, args)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.crm_lookup")
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
+    parser.add_argument("--samples", type=int, default=2000)
+    parser.add_argument("--baseline-samples", type=int, default=30)
+    parser.add_argument("--csv-rows", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    if args.contacts < 100:
+        parser.error("--contacts must be at least 100")
+    make_url(args.pg_url)  # a malformed URL fails here, before anything is built
+    return asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
