@@ -26,6 +26,9 @@ class AgentView:
     call: dict[str, object] | None
     #: The current screen-pop (see docs/websocket.md, ``pop``), if any.
     pop: dict[str, object] | None
+    #: In wrap-up: ``{"mode", "seconds", "ends_at"}`` from the call's queue (``ends_at`` in
+    #: wall epoch seconds, null when the wrap-up does not end by itself).
+    wrap_up: dict[str, object] | None = None
 
 
 class DeskRefused(Exception):
@@ -63,6 +66,11 @@ class AgentDesk(Protocol):
 
     async def finish_wrap_up(self, agent_id: str, disposition: str, notes: str) -> AgentView: ...
 
+    def directory(self) -> dict[str, object]:
+        """Who and where an agent may transfer to or call: ``{"agents": [{"agent_id",
+        "display_name", "state"}], "queues": [name…]}``."""
+        ...
+
 
 def view_to_json(view: AgentView | None) -> dict[str, object] | None:
     """Return the JSON shape of a view, the one REST, ``hello`` and ``ack`` all use."""
@@ -76,4 +84,5 @@ def view_to_json(view: AgentView | None) -> dict[str, object] | None:
         "since": view.since,
         "call": view.call,
         "pop": view.pop,
+        "wrap_up": view.wrap_up,
     }

@@ -1,11 +1,11 @@
 """REST routes of the agent's desk, and the public health check.
 
-Owns ``GET /api/agent/me`` and the ``POST /api/agent/…`` state requests (sign-in,
-sign-out, ready, not-ready, wrap-up) for a logged-in user with the role ``agent``. Each
-answers with the agent's view after the change; the ACD's refusals become 409 through
-``errors.py``, and crm_core's refusals surfacing from the desk (a wrap-up code that is not
-an active disposition code: 422 naming ``disposition``) are answered by ``CrmRoute``. The
-routes decide nothing: the desk does.
+Owns ``GET /api/agent/me``, ``GET /api/agent/directory`` (colleagues and queues) and the
+``POST /api/agent/…`` state requests (sign-in, sign-out, ready, not-ready, wrap-up) for a
+logged-in user with the role ``agent``. Each answers with the agent's view after the
+change; the ACD's refusals become 409 through ``errors.py``, and crm_core's refusals
+surfacing from the desk (a wrap-up code that is not an active disposition code: 422 naming
+``disposition``) are answered by ``CrmRoute``. The routes decide nothing: the desk does.
 """
 
 from typing import Annotated
@@ -44,6 +44,11 @@ def agent_router(*, desk: AgentDesk, auth: Auth) -> APIRouter:
     @router.get("/me")
     async def me(session: Agent) -> dict[str, object]:
         return answer(desk.agent_view(session.user.username))
+
+    @router.get("/directory")
+    async def directory(session: Agent) -> dict[str, object]:
+        """Colleagues (id, name, state) and queue names: transfer and call targets."""
+        return desk.directory()
 
     @router.post("/sign-in")
     async def sign_in(session: Agent) -> dict[str, object]:

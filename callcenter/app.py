@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from acd.engine import AcdEngine
 from acd.model import AgentProfile, QueueConfig
+from acd.service_level import ServiceLevels
 from agent_ws.app import create_app
 from agent_ws.hub import Hub
 from callcenter.agent_dialing import AgentDialing
@@ -37,6 +38,7 @@ from callcenter.pbx_link import PbxLink
 from callcenter.recovery import Recovery
 from callcenter.settings import Settings
 from callcenter.wait_estimate import WaitEstimates
+from callcenter.wallboard import Thresholds
 from callcenter.wiring import Reactions, wire
 from crm_core.agents import list_agents
 from crm_core.db import make_engine, make_sessionmaker
@@ -149,7 +151,21 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
     crm = CrmAdapter(sessions, settings.default_region, readers)
     estimates = WaitEstimates(engine)
     gateway = AcdGateway(engine, settings.ring_timeout, estimates)
-    desk = Desk(engine, registry, crm, clock, telephony=lambda: pbx.telephony)
+    levels = ServiceLevels(settings.service_level_seconds)
+    desk = Desk(
+        engine,
+        registry,
+        crm,
+        clock,
+        telephony=lambda: pbx.telephony,
+        levels=levels,
+        thresholds=Thresholds(
+            settings.service_level_seconds,
+            settings.service_level_target,
+            settings.wait_warn_seconds,
+            settings.wait_alert_seconds,
+        ),
+    )
     hub = Hub(clock=clock)
     event_log = EventLogWriter(sessions)
     reactions = Reactions(
@@ -177,7 +193,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         finish=route.finish,
         push=hub.send_to_agent,
     )
-    wire(bus, reactions, event_log.append, floor.changed, estimates, control)
+    wire(bus, reactions, event_log.append, floor.changed, estimates, control, levels)
     agi = AgiServer({"inbound": route}, settings.agi_host, settings.agi_port)
     metrics = LiveMetrics(
         engine=engine,

@@ -10,7 +10,8 @@ import logging
 from collections.abc import Callable
 
 from acd.engine import AcdEngine, UnknownAgent, UnknownCall
-from acd.model import AgentStatus
+from acd.model import AgentStatus, WrapUpMode
+from acd.service_level import ServiceLevels
 from acd.states import AgentState, IllegalTransition
 from acd.trace import Explanation
 from agent_ws.desk import AgentView, DeskRefused, view_to_json
@@ -18,8 +19,9 @@ from agent_ws.supervision import ForcedState, SpyMode
 from callcenter.calls import CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
+from callcenter.wallboard import Thresholds, day_start, queue_line
 from cti.errors import OriginateFailed, PbxError
-from cti.ids import AgentId, CallId, ChannelName
+from cti.ids import AgentId, CallId, ChannelName, QueueName
 from cti.telephony import Telephony
 
 log = logging.getLogger(__name__)
@@ -42,8 +44,12 @@ class Desk:
         crm: CrmAdapter,
         clock: LoopClock,
         telephony: Callable[[], Telephony | None] = lambda: None,
+        levels: ServiceLevels | None = None,
+        thresholds: Thresholds | None = None,
     ) -> None:
         self._telephony = telephony
+        self._levels = levels
+        self._thresholds = thresholds or Thresholds()
         self._engine = engine
         self._clock = clock
         self._registry = registry
@@ -86,13 +92,31 @@ class Desk:
         return self._view(self._status(agent_id))
 
     # -- the team lead's side (agent_ws.supervision.SupervisorDesk) -------------------------
+    def directory(self) -> dict[str, object]:
+        agents = sorted(self._engine.agents(), key=lambda a: a.profile.display_name)
+        return {
+            "agents": [
+                {
+                    "agent_id": a.profile.agent_id,
+                    "display_name": a.profile.display_name,
+                    "state": a.state.value,
+                }
+                for a in agents
+            ],
+            "queues": sorted(self._engine.queues),
+        }
+
     def floor(self) -> dict[str, object]:
         now = self._clock.now()
+        if self._levels is not None:
+            self._levels.forget_before(day_start(now))
         agents = [self._view(a) for a in self._engine.agents()]
+        queues = sorted(self._engine.queues)
         return {
             "agents": [view_to_json(v) for v in sorted(agents, key=lambda v: v.display_name)],
-            "queues": [self._queue_line(name, now) for name in sorted(self._engine.queues)],
+            "queues": [queue_line(self._engine, self._levels, name, now) for name in queues],
             "waiting": self._waiting_lines(now),
+            "thresholds": self._thresholds.to_json(),
             "at": now,
         }
 
@@ -174,17 +198,6 @@ class Desk:
         )
         return {"agent_id": agent_id, "mode": mode, "phone": phone, "channel": call.agent_channel}
 
-    def _queue_line(self, name: str, now: float) -> dict[str, object]:
-        waiting = [c for c in self._engine.waiting() if c.request.queue == name]
-        ready = sum(1 for a in self._engine.agents() if a.state is AgentState.READY)
-        oldest = min((c.joined_at for c in waiting), default=now)
-        return {
-            "queue": name,
-            "waiting": len(waiting),
-            "longest_wait": round(now - oldest, 1),
-            "ready_agents": ready,
-        }
-
     def _apply(self, agent_id: str, change: ChangeFn) -> AgentView:
         status = self._status(agent_id)
         try:
@@ -208,6 +221,7 @@ class Desk:
             if call is not None:
                 call_json.update(ani=call.ani, dnis=call.dnis, queue=call.queue, held=call.held)
         return AgentView(
+            wrap_up=self._wrap_up(status, call.queue if call else None),
             agent_id=agent_id,
             display_name=status.profile.display_name,
             state=status.state.value,
@@ -216,6 +230,18 @@ class Desk:
             call=call_json,
             pop=self.pops.get(agent_id),
         )
+
+    def _wrap_up(self, status: AgentStatus, queue: str | None) -> dict[str, object] | None:
+        """The wrap-up's rule and end, from the queue of the call being wrapped up."""
+        config = self._engine.queues.get(QueueName(queue)) if queue else None
+        if status.state is not AgentState.WRAP_UP or config is None:
+            return None
+        timed = config.wrap_up_mode in (WrapUpMode.TIMED, WrapUpMode.TIMED_NO_EARLY_EXIT)
+        return {
+            "mode": config.wrap_up_mode.value,
+            "seconds": config.wrap_up_seconds,
+            "ends_at": status.since + config.wrap_up_seconds if timed else None,
+        }
 
 
 EngineChange = Callable[[AcdEngine, AgentId], None]

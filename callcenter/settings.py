@@ -32,6 +32,13 @@ class Settings:
     flows_dir: Path = field(default=PACKAGE_DIR / "flows")
     ring_timeout: int = 20
     wrap_up_seconds: float = 30.0
+    #: The wallboard: answered within this many seconds counts toward the service level...
+    service_level_seconds: float = 20.0
+    #: ...which turns red with an alert below this share (0..1).
+    service_level_target: float = 0.8
+    #: Longest waits shown amber, then red, from these seconds.
+    wait_warn_seconds: float = 30.0
+    wait_alert_seconds: float = 60.0
     queue_poll_ms: int = 1000
     secure_cookies: bool = False
     log_level: str = "INFO"
@@ -83,6 +90,17 @@ def validate(s: Settings) -> None:
         raise SettingsError(f"CALLCENTER_RING_TIMEOUT={s.ring_timeout}: use 5..120 seconds")
     if not 0 <= s.wrap_up_seconds <= 3600:
         raise SettingsError(f"CALLCENTER_WRAP_UP_SECONDS={s.wrap_up_seconds}: use 0..3600")
+    if not 0 < s.service_level_seconds <= 3600:
+        raise SettingsError(
+            f"CALLCENTER_SERVICE_LEVEL_SECONDS={s.service_level_seconds}: use 0..3600"
+        )
+    if not 0 <= s.service_level_target <= 1:
+        raise SettingsError(f"CALLCENTER_SERVICE_LEVEL_TARGET={s.service_level_target}: use 0..1")
+    if not 0 < s.wait_warn_seconds <= s.wait_alert_seconds:
+        raise SettingsError(
+            f"CALLCENTER_WAIT_WARN_SECONDS={s.wait_warn_seconds}: use 0 < warn <= "
+            f"CALLCENTER_WAIT_ALERT_SECONDS ({s.wait_alert_seconds})"
+        )
     if not 100 <= s.queue_poll_ms <= 5000:
         raise SettingsError(f"CALLCENTER_QUEUE_POLL_MS={s.queue_poll_ms}: use 100..5000")
     if s.log_format not in {"text", "json"}:

@@ -19,6 +19,7 @@ from acd.events import (
     CallQueued,
     OfferFailed,
 )
+from acd.service_level import ServiceLevels
 from agent_ws.desk import view_to_json
 from agent_ws.hub import Hub
 from callcenter.bus import Bus
@@ -121,6 +122,7 @@ def wire(
     floor_changed: Callable[[AcdEvent], None],
     estimates: WaitEstimates,
     control: CallControl,
+    levels: ServiceLevels,
 ) -> list[Callable[[], None]]:
     """Subscribe every reaction; returns the unsubscribe callables."""
     return [
@@ -133,6 +135,8 @@ def wire(
         bus.subscribe(AgentReserved, r.agent_reserved),
         bus.subscribe(CallConnected, r.call_connected),
         bus.subscribe(CallConnected, estimates.call_connected),
+        bus.subscribe(CallConnected, levels.record),
+        bus.subscribe(CallLeftQueue, levels.record),
         bus.subscribe(CallFinished, estimates.call_finished),
         bus.subscribe(CallFinished, r.call_finished),
         bus.subscribe(OfferFailed, r.offer_failed),

@@ -1,10 +1,16 @@
 // The agent's desk page: shows the agent's state, the call and its screen pop, and sends
 // the agent's requests over the WebSocket (or REST while the socket is down).
 // The server is the source of truth: every render starts from the last view it sent.
+// Call tools, wrap-up, contacts and shortcuts live in their own modules.
 "use strict";
 
+import { postJson, refusal } from "./api.js";
+import { dial, loadDirectory, setUpCalls, transfer } from "./calls.js";
+import { openContact, setUpContacts } from "./contacts.js";
+import { setUpShortcuts } from "./keys.js";
 import { callerTitle, renderCall, renderPop } from "./pop.js";
 import { DeskSocket } from "./socket.js";
+import { renderWrapUp, setUpWrapUp, showWrapUpError, submitWrapUp } from "./wrapup.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -15,6 +21,7 @@ const model = {
   pop: null,
   picked: 0, // which candidate of a multi-match pop is shown
   skew: 0, // server wall clock minus ours, in seconds, from envelopes' "at"
+  created: {}, // call_id -> the card of a contact created from that call's pop
 };
 
 // Buttons that make sense in each well-known state; an unknown state enables them all
@@ -41,6 +48,8 @@ const REST_PATHS = {
   not_ready: "not-ready",
   wrap_up: "wrap-up",
 };
+// States from which the agent may start a call (the server checks again).
+const MAY_DIAL = ["ready", "not_ready", "wrap_up"];
 
 function showMessage(text, isError = false) {
   const line = $("message");
@@ -54,6 +63,18 @@ function elapsed(since) {
   const m = Math.floor(seconds / 60);
   const s = String(seconds % 60).padStart(2, "0");
   return m >= 60 ? `${Math.floor(m / 60)}h ${m % 60}m` : `${m}:${s}`;
+}
+
+// The pop with a contact created from it (an unknown caller) as its candidate.
+function currentPop() {
+  const pop = model.pop;
+  const created = pop && model.created[pop.call_id];
+  return created && !(pop.candidates || []).length ? { ...pop, candidates: [created] } : pop;
+}
+
+function currentContact() {
+  const pop = currentPop();
+  return pop && !pop.withheld ? (pop.candidates || [])[model.picked] || null : null;
 }
 
 function renderState() {
@@ -70,16 +91,19 @@ function renderState() {
   for (const [name, id] of Object.entries(BUTTONS)) $(id).disabled = !allowed.includes(name);
   $("reason").disabled = !allowed.includes("not_ready");
   $("wrapup").hidden = state !== "wrap_up";
+  $("dial").hidden = !MAY_DIAL.includes(state);
+  renderWrapUp(agent, currentContact(), model.skew);
 }
 
 function render() {
   renderState();
-  renderPop(model.pop, model.picked, (index) => {
+  const pop = currentPop();
+  renderPop(pop, model.picked, (index) => {
     model.picked = index;
     render();
   });
-  const candidates = (model.pop && model.pop.candidates) || [];
-  const who = model.pop ? callerTitle(model.pop, candidates[model.picked]) : "";
+  const candidates = (pop && pop.candidates) || [];
+  const who = pop ? callerTitle(pop, candidates[model.picked]) : "";
   renderCall(model.call, who);
   renderCallControls();
 }
@@ -94,14 +118,12 @@ function renderCallControls() {
 }
 
 async function callControl(action, fields) {
-  const response = await postJson(`/api/agent/call/${action}`, fields);
-  const body = await response.json().catch(() => ({}));
-  if (response.status === 401) return goToLogin();
-  if (!response.ok) return showMessage(body.error || `refused (${response.status})`, true);
+  const answer = await postJson(`/api/agent/call/${action}`, fields);
+  if (!answer.ok) return showMessage(refusal(answer), true);
   showMessage("");
   // The same change also arrives as a call_state message; applying it here keeps the
   // page right while the socket reconnects.
-  model.call = { ...(model.call || {}), ...body, held: body.state === "held" };
+  model.call = { ...(model.call || {}), ...answer.body, held: answer.body.state === "held" };
   render();
 }
 
@@ -121,6 +143,7 @@ function handle(envelope) {
     case "snapshot":
       if (data.user) model.user = data.user;
       applyView(data.agent);
+      loadDirectory(data.agent ? data.agent.agent_id : null);
       break;
     case "agent_state":
       applyView(data);
@@ -134,10 +157,11 @@ function handle(envelope) {
       if (data.state === "held" || data.state === "connected") model.call.held = data.state === "held";
       break;
     case "ack":
-      showMessage("");
+      if ($("message").classList.contains("error")) showMessage("");
       if (data.agent !== undefined) applyView(data.agent);
       break;
     case "error":
+      if (data.field === "disposition" || data.field === "notes") showWrapUpError(data.error);
       showMessage(data.error || "refused", true);
       break;
     default:
@@ -147,24 +171,13 @@ function handle(envelope) {
   render();
 }
 
-async function postJson(path, fields) {
-  const init = { method: "POST", credentials: "same-origin", headers: {} };
-  if (fields) {
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(fields);
-  }
-  return fetch(path, init);
-}
-
 let nextId = 1;
 async function command(type, fields) {
   if (socket.send({ id: `c${nextId++}`, type, ...(fields || {}) })) return;
-  const response = await postJson(`/api/agent/${REST_PATHS[type]}`, fields);
-  const body = await response.json().catch(() => ({}));
-  if (response.status === 401) return goToLogin();
-  if (!response.ok) return showMessage(body.error || `refused (${response.status})`, true);
+  const answer = await postJson(`/api/agent/${REST_PATHS[type]}`, fields);
+  if (!answer.ok) return showMessage(refusal(answer), true);
   showMessage("");
-  applyView(body);
+  applyView(answer.body);
   render();
 }
 
@@ -202,33 +215,71 @@ const socket = new DeskSocket({
   onLoggedOut: goToLogin,
 });
 
+// Unknown caller: one click makes a contact with the caller's number (and the name typed,
+// if any); the pop then shows the new card.
+async function createContactFromPop() {
+  const pop = model.pop;
+  if (!pop || !pop.ani) return;
+  const name = $("new-contact-name").value.trim();
+  const fields = { last_name: name || `Caller ${pop.ani}`, phones: [{ kind: "mobile", number: pop.ani }] };
+  const answer = await postJson("/api/crm/contacts", fields);
+  if (!answer.ok) return showMessage(`Create contact: ${refusal(answer)}`, true);
+  model.created[pop.call_id] = { ...answer.body, tier: answer.body.tier || "none" };
+  model.picked = 0;
+  $("new-contact-name").value = "";
+  showMessage(`Created contact ${answer.body.display_name}.`);
+  render();
+}
+
+function holdOrResume() {
+  if (!model.call || !model.agent || model.agent.state !== "on_call") return;
+  callControl(model.call.held ? "resume" : "hold");
+}
+
+function readyIfAllowed() {
+  if (!$("btn-ready").disabled) command("ready");
+}
+
+function notReadyIfAllowed() {
+  if (!$("btn-not-ready").disabled) command("not_ready", { reason: $("reason").value });
+}
+
 $("btn-sign-in").addEventListener("click", () => command("sign_in"));
 $("btn-ready").addEventListener("click", () => command("ready"));
-$("btn-not-ready").addEventListener("click", () =>
-  command("not_ready", { reason: $("reason").value }),
-);
+$("btn-not-ready").addEventListener("click", notReadyIfAllowed);
 $("btn-sign-out").addEventListener("click", () => command("sign_out"));
 $("wrapup-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  command("wrap_up", { disposition: $("disposition").value, notes: $("notes").value });
-  $("notes").value = "";
+  submitWrapUp({ contact: currentContact(), command, showMessage });
 });
 $("btn-hold").addEventListener("click", () => callControl("hold"));
 $("btn-resume").addEventListener("click", () => callControl("resume"));
 $("btn-hang-up").addEventListener("click", () => callControl("hang-up"));
-$("btn-transfer").addEventListener("click", () => {
-  const target = $("transfer-to").value.trim();
-  if (!target) return showMessage("Type a queue name or a phone number to transfer to.", true);
-  const fields = /^\+?[0-9]+$/.test(target) ? { number: target } : { queue: target };
-  callControl("transfer", fields);
-  $("transfer-to").value = "";
+$("btn-call-ani").addEventListener("click", () => dial(model.pop && model.pop.ani));
+$("btn-create-contact").addEventListener("click", createContactFromPop);
+$("btn-open-contact").addEventListener("click", () => {
+  const contact = currentContact();
+  if (contact) openContact(contact.contact_id);
 });
 $("btn-logout").addEventListener("click", async () => {
   socket.stop();
   await postJson("/api/logout").catch(() => null);
   goToLogin();
 });
+setUpCalls({ showMessage, callControl });
+setUpWrapUp();
+setUpContacts({ dial });
+setUpShortcuts({
+  r: readyIfAllowed,
+  n: notReadyIfAllowed,
+  h: holdOrResume,
+  x: () => model.agent && model.agent.state === "on_call" && callControl("hang-up"),
+  t: () => !$("call-controls").hidden && $("transfer-to").focus(),
+  d: () => !$("dial").hidden && $("dial-number").focus(),
+  "/": () => $("search-q").focus(),
+});
 
-setInterval(renderState, 1000); // keeps "for m:ss" current
+setInterval(renderState, 1000); // keeps "for m:ss" and the wrap-up countdown current
+setInterval(() => loadDirectory(null), 10000); // colleagues' states for the pickers
 render();
 socket.connect();

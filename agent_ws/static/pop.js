@@ -80,6 +80,12 @@ export function renderPop(pop, selected, onPick) {
   $("pop-tier").dataset.tier = tier;
   $("pop-tier").hidden = !tier;
   $("pop-org").textContent = (candidate && candidate.organisation) || "";
+  const by = pop.transferred_by;
+  $("pop-transferred").textContent = by ? `Transferred by ${by}` : "";
+  $("pop-transferred").hidden = !by;
+  $("pop-create").hidden = Boolean(pop.withheld || !pop.ani || candidates.length);
+  $("btn-call-ani").hidden = Boolean(pop.withheld || !pop.ani);
+  $("btn-open-contact").hidden = !candidate;
   $("pop-ani").textContent = pop.withheld ? "withheld" : pop.ani || "";
   const dnis = pop.dnis && pop.dnis !== pop.hotline ? ` (DNIS ${pop.dnis})` : "";
   $("pop-hotline").textContent = `${pop.hotline || pop.dnis || ""}${dnis}`;

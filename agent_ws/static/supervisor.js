@@ -1,5 +1,8 @@
 // The team lead's wallboard: queues and agents at a glance, live over the WebSocket
-// (`floor` messages), with buttons that force an agent's state through REST.
+// (`floor` messages): per queue waiting, longest wait, service level today and over the
+// last 30 minutes, abandonment and agents by state, coloured at the thresholds the server
+// sends, with an alert when a service level is below target; buttons that force an
+// agent's state or start listen/whisper/barge through REST.
 // The server is the source of truth: every render starts from the last floor it sent.
 "use strict";
 
@@ -7,6 +10,7 @@ import { DeskSocket } from "./socket.js";
 
 const $ = (id) => document.getElementById(id);
 const model = { user: null, floor: null, skew: 0 };
+const DEFAULT_THRESHOLDS = { answer_within: 20, service_level_target: 0.8, wait_warn: 30, wait_alert: 60 };
 
 function showMessage(text, isError = false) {
   const line = $("message");
@@ -29,7 +33,32 @@ function cell(row, text, className) {
   return td;
 }
 
-function renderQueues(queues) {
+const percent = (share) => (share === null || share === undefined ? "—" : `${Math.round(share * 100)}%`);
+
+// ok / warn / bad for a service level against the target (warn: within 10 points below).
+function levelClass(share, t) {
+  if (share === null || share === undefined) return "";
+  if (share >= t.service_level_target) return "level-ok";
+  return share >= t.service_level_target - 0.1 ? "level-warn" : "level-bad";
+}
+
+function waitClass(seconds, t) {
+  if (seconds >= t.wait_alert) return "level-bad";
+  return seconds >= t.wait_warn ? "level-warn" : "";
+}
+
+function levelCell(row, figures, t, name) {
+  const td = cell(row, figures ? percent(figures.service_level) : "—", `num ${name}`);
+  if (figures) {
+    const level = levelClass(figures.service_level, t);
+    if (level) td.classList.add(level);
+    td.title = `${figures.answered} answered of ${figures.offered} offered`;
+    td.dataset.level = figures.service_level === null ? "" : String(figures.service_level);
+  }
+  return td;
+}
+
+function renderQueues(queues, t) {
   const body = $("queues").querySelector("tbody");
   body.replaceChildren();
   for (const q of queues) {
@@ -37,10 +66,46 @@ function renderQueues(queues) {
     row.dataset.queue = q.queue;
     cell(row, q.queue);
     cell(row, String(q.waiting), "num waiting");
-    cell(row, duration(q.longest_wait), "num");
-    cell(row, String(q.ready_agents), "num");
+    const wait = cell(row, q.waiting ? duration(q.longest_wait) : "—", "num longest");
+    const waitLevel = q.waiting ? waitClass(q.longest_wait, t) : "";
+    if (waitLevel) wait.classList.add(waitLevel);
+    levelCell(row, q.today, t, "sl-today");
+    levelCell(row, q.last_30_min, t, "sl-recent");
+    const today = q.today;
+    cell(row, today ? `${today.abandoned} (${percent(today.abandon_rate)})` : "—", "num abandoned");
+    const states = cell(row, "", "by-state");
+    for (const [state, n] of Object.entries(q.agents_by_state || {})) {
+      const badge = document.createElement("span");
+      badge.className = `badge state-${state}`;
+      badge.textContent = `${n} ${state.replaceAll("_", " ")}`;
+      states.appendChild(badge);
+    }
     body.appendChild(row);
   }
+}
+
+// The alert: queues whose service level (last 30 min, or today when the last 30 min had
+// no calls) is below the target.
+function renderAlert(queues, t) {
+  const below = [];
+  for (const q of queues) {
+    const figures = q.last_30_min && q.last_30_min.offered ? q.last_30_min : q.today;
+    if (figures && figures.offered && figures.service_level < t.service_level_target) {
+      below.push(`${q.queue} ${percent(figures.service_level)}`);
+    }
+  }
+  const alert = $("sl-alert");
+  alert.hidden = !below.length;
+  alert.textContent = below.length
+    ? `Service level below the ${percent(t.service_level_target)} target: ${below.join(", ")}`
+    : "";
+  document.title = `${below.length ? "⚠ " : ""}Wallboard · Call centre`;
+}
+
+function renderThresholds(t) {
+  $("thresholds").textContent =
+    `Service level: answered within ${t.answer_within} s; target ${percent(t.service_level_target)}. ` +
+    `Longest wait amber from ${duration(t.wait_warn)}, red from ${duration(t.wait_alert)}.`;
 }
 
 function forceButton(agentId, state, label) {
@@ -92,7 +157,8 @@ function renderAgents(agents) {
     state.className = `badge state-${a.state}`;
     state.dataset.state = a.state;
     cell(row, duration(now - a.since), "num");
-    cell(row, a.call ? `${a.call.ani || ""} ${a.call.queue || ""}`.trim() : "");
+    cell(row, a.call ? a.call.ani || "withheld" : "");
+    cell(row, a.call ? a.call.queue || "" : "", "queue");
     const supervise = cell(row, "");
     if (a.state === "on_call") {
       supervise.append(
@@ -127,7 +193,10 @@ function renderWaiting(waiting) {
 
 function render() {
   if (!model.floor) return;
-  renderQueues(model.floor.queues);
+  const t = model.floor.thresholds || DEFAULT_THRESHOLDS;
+  renderThresholds(t);
+  renderQueues(model.floor.queues, t);
+  renderAlert(model.floor.queues, t);
   renderWaiting(model.floor.waiting);
   renderAgents(model.floor.agents);
 }

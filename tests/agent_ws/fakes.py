@@ -78,6 +78,13 @@ class FakeDesk:
         self.wrap_ups.append(WrapUp(agent_id, call_id, disposition, notes))
         return view
 
+    def directory(self) -> dict[str, object]:
+        agents = [
+            {"agent_id": v.agent_id, "display_name": v.display_name, "state": v.state}
+            for v in self.views.values()
+        ]
+        return {"agents": agents, "queues": ["sales", "support"]}
+
     # -- what the ACD and telephony would do ---------------------------------------------
 
     def offer_call(self, agent_id: str, pop: dict[str, object]) -> None:

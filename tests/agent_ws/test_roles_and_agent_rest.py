@@ -16,18 +16,21 @@ async def test_health_is_public(http: httpx.AsyncClient) -> None:
     assert response.json() == {"status": "ok"}
 
 
-@pytest.mark.parametrize("path", ["/api/agent/me"] + [f"/api/agent/{p}" for p in AGENT_POSTS])
+AGENT_GETS = ["/api/agent/me", "/api/agent/directory"]
+
+
+@pytest.mark.parametrize("path", AGENT_GETS + [f"/api/agent/{p}" for p in AGENT_POSTS])
 async def test_agent_routes_without_a_session_are_401(http: httpx.AsyncClient, path: str) -> None:
-    response = await (http.get(path) if path.endswith("/me") else http.post(path, json={}))
+    response = await (http.get(path) if path in AGENT_GETS else http.post(path, json={}))
 
     assert response.status_code == 401
 
 
-@pytest.mark.parametrize("path", ["/api/agent/me", "/api/agent/sign-in"])
+@pytest.mark.parametrize("path", [*AGENT_GETS, "/api/agent/sign-in"])
 async def test_agent_routes_for_a_supervisor_are_403(http: httpx.AsyncClient, path: str) -> None:
     await login(http, "sue")
 
-    response = await (http.get(path) if path.endswith("/me") else http.post(path))
+    response = await (http.get(path) if path in AGENT_GETS else http.post(path))
 
     assert response.status_code == 403
     assert response.json() == {"error": "this needs the role agent"}
@@ -47,6 +50,25 @@ async def test_me_answers_the_agent_view(http: httpx.AsyncClient, stack: Stack) 
         "since": stack.clock.now(),
         "call": None,
         "pop": None,
+        "wrap_up": None,
+    }
+
+
+async def test_the_directory_lists_colleagues_with_their_state_and_the_queues(
+    http: httpx.AsyncClient, stack: Stack
+) -> None:
+    await login(http, "alice")
+    await stack.desk.sign_in("bob")
+
+    response = await http.get("/api/agent/directory")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "agents": [
+            {"agent_id": "alice", "display_name": "Alice Example", "state": "signed_out"},
+            {"agent_id": "bob", "display_name": "Bob Builder", "state": "not_ready"},
+        ],
+        "queues": ["sales", "support"],
     }
 
 

@@ -54,7 +54,7 @@ async def test_agent_sees_the_callers_record_while_the_phone_rings_and_wraps_up(
         await expect(page.locator("#state-badge")).to_have_attribute(
             "data-state", "wrap_up", timeout=15_000
         )
-        await page.select_option("#disposition", index=0)
+        await page.select_option("#disposition", "resolved")
         await page.fill("#notes", "corrected the tax id")
         await page.click("#btn-wrap-up")
         await expect(page.locator("#state-badge")).to_have_attribute("data-state", "ready")
@@ -131,7 +131,7 @@ async def test_a_transfer_without_a_target_is_explained_on_the_page(
             "data-state", "connected", timeout=15_000
         )
         await page.click("#btn-transfer")
-        await expect(page.locator("#message")).to_contain_text("queue name or a phone number")
+        await expect(page.locator("#message")).to_contain_text("or type a number to transfer to")
         await page.fill("#transfer-to", "nosuchqueue")
         await page.click("#btn-transfer")
         await expect(page.locator("#message")).to_contain_text("no queue named")

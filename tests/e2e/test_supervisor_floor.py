@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -165,5 +166,47 @@ def test_the_acd_explains_a_waiting_call_and_a_connected_one(tmp_path: Path) -> 
                 assert chosen["decision"]["chosen"] == "bob"
                 missing = await http.get("/api/supervisor/calls/no-such-call/explain")
                 assert missing.status_code == 404
+
+    run_in_virtual_time(scenario())
+
+
+def test_the_floor_shows_service_level_and_abandonment_and_the_wrap_up_its_end(
+    tmp_path: Path,
+) -> None:
+    def queue(floor: dict[str, Any], name: str) -> dict[str, Any]:
+        return next(q for q in floor["queues"] if q["queue"] == name)
+
+    async def scenario() -> None:
+        async with running_stack(tmp_path) as stack, agent_tab(stack, "lead") as wallboard:
+            stack.sim.add_phone("1001", answer_after=1.0, talk_for=5.0)
+            async with ready_agent(stack, "alice") as alice:
+                await stack.sim.place_call("+12125550100", HOTLINE, digits=["2"])  # support
+                wrap = await alice.expect("agent_state", lambda d: d["state"] == "wrap_up")
+                assert wrap["wrap_up"] == {
+                    "mode": "timed",
+                    "seconds": 30.0,
+                    "ends_at": wrap["since"] + 30.0,
+                }
+                # sales: alice is wrapping up and nobody else is in, so the caller waits
+                caller = await stack.sim.place_call("+12125550101", HOTLINE, digits=["1"])
+                await wallboard.expect("floor", lambda d: queue(d, "sales")["waiting"] == 1)
+                caller.hang_up()
+                floor = await wallboard.expect(
+                    "floor", lambda d: queue(d, "sales")["today"]["offered"] == 1
+                )
+
+            support, sales = queue(floor, "support"), queue(floor, "sales")
+            assert support["today"] == {
+                "offered": 1,
+                "answered": 1,
+                "abandoned": 0,
+                "service_level": 1.0,
+                "abandon_rate": 0.0,
+            }
+            assert support["last_30_min"] == support["today"]
+            assert (sales["today"]["abandoned"], sales["today"]["service_level"]) == (1, 0.0)
+            assert sales["today"]["abandon_rate"] == 1.0
+            assert floor["thresholds"]["service_level_target"] == 0.8
+            assert support["agents_by_state"]["wrap_up"] == 1
 
     run_in_virtual_time(scenario())
