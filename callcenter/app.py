@@ -192,6 +192,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         telephony=lambda: pbx.telephony,
         finish=route.finish,
         push=hub.send_to_agent,
+        clock=clock.now,
     )
     wire(bus, reactions, event_log.append, floor.changed, estimates, control, levels)
     agi = AgiServer({"inbound": route}, settings.agi_host, settings.agi_port)

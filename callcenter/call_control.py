@@ -26,6 +26,7 @@ from acd.engine import AcdEngine, UnknownAgent
 from acd.states import AgentState
 from agent_ws.desk import DeskRefused
 from callcenter.calls import ActiveCall, CallRegistry
+from callcenter.legs import current, end_current
 from cti.errors import ChannelNotFound, PbxError
 from cti.events import ChannelHungUp
 from cti.ids import AgentId, ChannelName
@@ -52,7 +53,9 @@ class CallControl:
         telephony: Callable[[], Telephony | None],
         finish: Callable[[ActiveCall], Awaitable[None]],
         push: Callable[[str, str, dict[str, object]], None],
+        clock: Callable[[], float],
     ) -> None:
+        self._clock = clock
         self._registry = registry
         self._engine = engine
         self._telephony = telephony
@@ -82,6 +85,8 @@ class CallControl:
                 call.control = "agi"
             raise DeskRefused(f"the PBX refused the hold: {exc}") from None
         call.held = True
+        if (leg := current(call.legs)) is not None:
+            leg.hold(self._clock())
         return self._changed(call, agent_id, "held")
 
     async def resume(self, agent_id: str) -> dict[str, object]:
@@ -93,6 +98,8 @@ class CallControl:
         except PbxError as exc:
             raise DeskRefused(f"the PBX refused to resume the call: {exc}") from None
         call.held = False
+        if (leg := current(call.legs)) is not None:
+            leg.resume(self._clock())
         return self._changed(call, agent_id, "connected")
 
     async def transfer_to_queue(self, agent_id: str, queue: str) -> dict[str, object]:
@@ -186,7 +193,7 @@ class CallControl:
         queue = call.queue or ""
         log.warning("call %s: agent %s left while the caller was on hold", call.call_id, agent_id)
         try:
-            await self._move_caller(call, RESUME_CONTEXT, "s", requeue_to=queue)
+            await self._move_caller(call, RESUME_CONTEXT, "s", requeue_to=queue, reason="completed")
         except DeskRefused as exc:
             log.error("call %s: could not requeue the held caller: %s", call.call_id, exc)
             return
@@ -195,7 +202,13 @@ class CallControl:
 
     # -- helpers --------------------------------------------------------------------------
     async def _move_caller(
-        self, call: ActiveCall, context: str, exten: str, *, requeue_to: str | None
+        self,
+        call: ActiveCall,
+        context: str,
+        exten: str,
+        *,
+        requeue_to: str | None,
+        reason: str = "transferred",
     ) -> None:
         previous = (call.control, call.requeue_to)
         call.control, call.requeue_to = "ami", requeue_to
@@ -209,6 +222,7 @@ class CallControl:
             call.control, call.requeue_to = previous
             raise DeskRefused(f"the PBX refused the transfer: {exc}") from None
         call.held = False
+        end_current(call.legs, self._clock(), reason)
 
     def _connected_call(self, agent_id: str) -> ActiveCall:
         try:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from acd.model import CallRequest
+from callcenter.legs import AgentLeg, dial_ended
 from cti.events import ChannelHungUp, DialEnded, DialStarted, HangupRequested
 from cti.ids import CallId, UniqueId
 from cti.tracker import GONE_DURING_LINK_LOSS
@@ -70,6 +71,8 @@ class ActiveCall:
     transferred_by: str | None = None
     #: A transfer to a colleague: the ACD offers them the call first (preferred agent).
     requeue_preferred: str | None = None
+    #: Each agent leg (callcenter/legs.py), recorded as the interaction's segments.
+    legs: list[AgentLeg] = field(default_factory=list)
     #: What the ACD was asked when the call first queued (skills, priority, tier...).
     request: CallRequest | None = None
 
@@ -128,6 +131,7 @@ class CallRegistry:
         if call is None:
             return
         call.dial_status = event.status
+        dial_ended(call.legs, event.status, now)
         if event.status == "ANSWER" and call.answered_at is None:
             call.answered_at = now
 

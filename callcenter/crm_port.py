@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from callcenter.calls import ActiveCall
+from callcenter.legs import AgentLeg
 from crm_core.contacts import CallerMatch, NewPhone, create_contact, match_caller
 from crm_core.do_not_call import is_do_not_call
 from crm_core.errors import CrmError
@@ -21,7 +22,8 @@ from crm_core.interactions import (
     get_interaction_by_call,
     set_disposition,
 )
-from crm_core.vocabulary import Direction, Outcome, PhoneKind
+from crm_core.segments import SegmentDraft, interaction_segments, record_segments, set_wrap_up
+from crm_core.vocabulary import Direction, Outcome, PhoneKind, SegmentEnd
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,9 @@ class CrmAdapter:
             call.interaction_id = await complete_interaction(
                 session, draft, replacing=Outcome.SESSION_LOST
             )
+            legs = [segment_draft(leg) for leg in call.legs if leg.ended_at is not None]
+            if legs:
+                await record_segments(session, call.interaction_id, legs)
             if call.voicemail_for is not None and contact_id is not None:
                 await self._voicemail_follow_up(session, call, contact_id)
 
@@ -147,9 +152,27 @@ class CrmAdapter:
             row = await get_interaction_by_call(session, call_id)
             if row is None:
                 raise LookupError(f"no interaction recorded for call {call_id}")
-            await set_disposition(
-                session, row.id, agent_id, disposition, notes, datetime.fromtimestamp(at, UTC)
-            )
+            when = datetime.fromtimestamp(at, UTC)
+            await set_disposition(session, row.id, agent_id, disposition, notes, when)
+            # The agent's wrap-up time after their (last) leg of this call.
+            mine = [
+                s for s in await interaction_segments(session, row.id) if s.agent_id == agent_id
+            ]
+            if mine and mine[-1].ended_at is not None:
+                seconds = max((when - mine[-1].ended_at).total_seconds(), 0.0)
+                await set_wrap_up(session, mine[-1].segment_id, seconds)
+
+
+def segment_draft(leg: AgentLeg) -> SegmentDraft:
+    assert leg.ended_at is not None
+    return SegmentDraft(
+        agent_id=leg.agent_id,
+        started_at=datetime.fromtimestamp(leg.started_at, UTC),
+        ended_at=datetime.fromtimestamp(leg.ended_at, UTC),
+        end_reason=SegmentEnd(leg.end_reason or "failed"),
+        answered_at=utc(leg.answered_at),
+        hold_seconds=leg.hold_seconds,
+    )
 
 
 def facts_of(found: CallerMatch) -> CallerFacts | None:

@@ -22,6 +22,7 @@ from callcenter.clock import LoopClock
 from callcenter.crm_port import CallerFacts
 from callcenter.directory import caller_facts
 from callcenter.gateway import AcdGateway
+from callcenter.legs import end_current
 from crm_core.contacts import CallerMatch
 from cti.agi_server import AgiSession
 from cti.errors import ChannelGone, PbxError
@@ -339,6 +340,7 @@ class InboundRoute:
     async def finish(self, call: ActiveCall) -> None:
         """Record the call's interaction and release its agent; the call leaves the registry."""
         call.ended_at = self._clock.now()
+        end_current(call.legs, call.ended_at)
         if self._link is not None and not self._link.connected.is_set():
             call.ended_during_link_loss = True  # e.g. a conversation ending unseen by the AMI
         if call.outcome == "answered":

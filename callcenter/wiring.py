@@ -28,6 +28,7 @@ from callcenter.calls import CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.desk import Desk
 from callcenter.gateway import AcdGateway
+from callcenter.legs import open_leg
 from callcenter.pop import build_pop
 from callcenter.wait_estimate import WaitEstimates
 from cti.events import (
@@ -90,6 +91,7 @@ class Reactions:
         if call is None:
             return
         call.agent_id = event.agent_id
+        open_leg(call.legs, event.agent_id, self.clock.now())
         pop = build_pop(call)
         self.desk.pops[event.agent_id] = pop
         self.hub.send_to_agent(event.agent_id, "pop", pop)

@@ -2,10 +2,13 @@
 hold: the caller's session ends, both legs are redirected, then bridged back), blind
 transfers to a queue and to an outside number, hanging up, and the refusals."""
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 from acd.states import AgentState
+from crm_core.db import make_engine, make_sessionmaker
+from crm_core.segments import SegmentRecord, interaction_segments
 from cti.ids import AgentId, CallId
 from tests.e2e.harness import (
     DEADLINE,
@@ -65,6 +68,9 @@ def test_hold_then_resume_keeps_the_call_and_it_ends_when_the_caller_hangs_up(
             [row] = await interactions(stack.db_url, call.uniqueid)
             assert (row.outcome, row.agent_id) == ("answered", "alice")
             assert row.talk_seconds is not None and row.talk_seconds > 0
+            [leg] = await segments(stack.db_url, row.id)
+            assert (leg.agent_id, leg.end_reason) == ("alice", "completed")
+            assert leg.hold_seconds > 0  # the time on hold is hers, apart from talk
 
     run_in_virtual_time(scenario())
 
@@ -84,11 +90,20 @@ def test_a_transfer_to_a_queue_reaches_an_agent_of_that_queue(tmp_path: Path) ->
                     pop = await carol.expect("pop")
                     assert pop["call_id"] == call.uniqueid
                     await carol.expect("call_state", lambda d: d["state"] == "connected")
+                    await asyncio.sleep(30)  # a 30-second conversation, in loop time
                     call.hang_up()
                     await settled(stack, call.uniqueid)
             [row] = await interactions(stack.db_url, call.uniqueid)
             assert (row.outcome, row.agent_id, row.queue) == ("answered", "carol", "sales")
             assert "transferred by alice to queue sales" in row.notes
+            # Each agent is credited with their own part of the call.
+            legs = await segments(stack.db_url, row.id)
+            assert [(leg.agent_id, leg.end_reason) for leg in legs] == [
+                ("alice", "transferred"),
+                ("carol", "completed"),
+            ]
+            assert legs[0].talk_seconds is not None  # answered, then passed on at once
+            assert legs[1].talk_seconds is not None and 29 <= legs[1].talk_seconds <= 31
 
     run_in_virtual_time(scenario())
 
@@ -158,3 +173,12 @@ def test_call_controls_without_a_call_are_refused_and_bad_bodies_name_the_field(
                 assert (await http.post("/api/agent/call/hold")).status_code == 401
 
     run_in_virtual_time(scenario())
+
+
+async def segments(db_url: str, interaction_id: int) -> list[SegmentRecord]:
+    engine = make_engine(db_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            return await interaction_segments(session, interaction_id)
+    finally:
+        await engine.dispose()
