@@ -3,7 +3,7 @@
 // schedule a follow-up (through /api/crm, docs/crm-api.md) before the wrap-up is sent.
 "use strict";
 
-import { element, postJson, refusal } from "./api.js";
+import { element, getJson, postJson, refusal } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 let shownContact = null; // the contact whose requests fill the picker
@@ -129,6 +129,24 @@ export async function submitWrapUp({ contact, command, showMessage }) {
   if (done.length) showMessage(done.join(" "));
 }
 
+// The disposition list comes from the CRM's active codes (GET /api/crm/disposition-codes),
+// so a code a lead adds or retires shows at the next page load; the options in the HTML
+// stay as the fallback when the CRM cannot be read.
+async function loadDispositionCodes() {
+  const answer = await getJson("/api/crm/disposition-codes");
+  if (!answer.ok || !Array.isArray(answer.body.items) || answer.body.items.length === 0) return;
+  const select = $("disposition");
+  const keep = select.options[0]; // "— choose —"
+  select.replaceChildren(keep);
+  for (const code of answer.body.items) {
+    const option = element("option", code.label || code.code);
+    option.value = code.code;
+    if (code.requires_note) option.dataset.requiresNote = "1";
+    select.append(option);
+  }
+}
+
 export function setUpWrapUp() {
   $("request-action").addEventListener("change", showRequestInputs);
+  loadDispositionCodes();
 }

@@ -54,6 +54,10 @@ async def test_agent_sees_the_callers_record_while_the_phone_rings_and_wraps_up(
         await expect(page.locator("#state-badge")).to_have_attribute(
             "data-state", "wrap_up", timeout=15_000
         )
+        # The codes come from the CRM: one the seed added, not in the page's HTML, is offered.
+        await expect(page.locator('#disposition option[value="information-given"]')).to_have_count(
+            1
+        )
         await page.select_option("#disposition", "resolved")
         await page.fill("#notes", "corrected the tax id")
         await page.click("#btn-wrap-up")
