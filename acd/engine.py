@@ -182,6 +182,22 @@ class AcdEngine:
         self._check_wrap_up_lock(agent, AgentAction.GO_NOT_READY)
         self._change(agent, AgentAction.GO_NOT_READY, reason)
 
+    def restore(
+        self, agent_id: AgentId, state: AgentState, reason: str | None, since: float
+    ) -> None:
+        """Give a signed-out agent back the state they had before a restart (``ready``, or
+        ``not_ready`` with its reason), through the usual transitions so it is logged."""
+        agent = self.agent(agent_id)
+        if agent.state is not AgentState.SIGNED_OUT:
+            return
+        self._change(agent, AgentAction.SIGN_IN, "restored after a restart")
+        if state is AgentState.READY:
+            self._change(agent, AgentAction.GO_READY, None)
+        elif state is AgentState.NOT_READY:
+            self._change(agent, AgentAction.GO_NOT_READY, reason)
+        agent.since = agent.idle_since = min(since, self._clock.now())
+        self._dispatch()
+
     def finish_wrap_up(self, agent_id: AgentId) -> None:
         """The agent closed the wrap-up; they are ready for the next call."""
         self.go_ready(agent_id)

@@ -124,6 +124,17 @@ async def load_agents(sessions: async_sessionmaker[AsyncSession]) -> list[AgentP
     ]
 
 
+def restore_agents(engine: AcdEngine, recovery: Recovery) -> None:
+    """Agents signed in before a restart get their state back (after the bus is wired, so
+    the restored states are logged and reach the tabs)."""
+    known = {a.profile.agent_id for a in engine.agents()}
+    for entry in recovery.agents.values():
+        if entry.agent_id in known:
+            engine.restore(entry.agent_id, entry.state, entry.reason, entry.since)
+        else:
+            log.warning("event log names agent %s, who is no longer configured", entry.agent_id)
+
+
 @asynccontextmanager
 async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
     loop = asyncio.get_running_loop()
@@ -176,6 +187,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         push=hub.send_to_agent,
     )
     wire(bus, reactions, event_log.append, floor.changed, estimates, control)
+    restore_agents(engine, recovery)
     agi = AgiServer({"inbound": route}, settings.agi_host, settings.agi_port)
     metrics = LiveMetrics(
         engine=engine,

@@ -238,3 +238,27 @@ def test_a_join_time_in_the_future_is_taken_as_now(engine: AcdEngine, time: Virt
     engine.enqueue(CallRequest(CallId("c1"), SUPPORT), joined_at=time.now() + 60)
     [waiting] = engine.waiting()
     assert waiting.joined_at == time.now()
+
+
+def test_a_restored_agent_is_signed_in_in_their_old_state_and_takes_calls_if_ready(
+    engine: AcdEngine, time: VirtualTime, events: list[AcdEvent]
+) -> None:
+    engine.restore(ALICE, AgentState.NOT_READY, "Lunch", time.now() - 60)
+    alice = engine.agent(ALICE)
+    assert (alice.state, alice.reason, alice.since) == (
+        AgentState.NOT_READY,
+        "Lunch",
+        time.now() - 60,
+    )
+    cid = enqueue(engine, "c1")
+    engine.restore(BOB, AgentState.READY, None, time.now() - 10)
+    offer = engine.offer_for(cid)
+    assert offer is not None and offer.agent_id == BOB
+    restored = [e for e in events if isinstance(e, AgentStateChanged) and e.agent_id == ALICE]
+    assert [e.reason for e in restored] == ["restored after a restart", "Lunch"]
+
+
+def test_restoring_an_agent_already_signed_in_changes_nothing(engine: AcdEngine) -> None:
+    ready(engine, ALICE)
+    engine.restore(ALICE, AgentState.NOT_READY, "Lunch", 0.0)
+    assert engine.agent(ALICE).state is AgentState.READY
