@@ -25,6 +25,7 @@ from acd.events import (
     CallFinished,
     CallLeftQueue,
     CallOverflowed,
+    CallPriorityChanged,
     CallQueued,
     OfferFailed,
 )
@@ -215,6 +216,24 @@ class AcdEngine:
         self._publish(CallQueued(request.call_id, request.queue, request.priority, now))
         self._arm_step_timer(call)
         self._dispatch()
+
+    def change_priority(self, call_id: CallId, priority: int, by: str) -> None:
+        """A team lead's new priority for a waiting call: its place in line is computed
+        again from its original join time (``UnknownCall`` if it is not waiting)."""
+        call = self._unqueue(call_id)
+        if call is None:
+            raise UnknownCall(call_id)
+        previous = call.request.priority
+        call.request = dataclasses.replace(call.request, priority=priority)
+        bisect.insort(self._order, call_order(call, self._head_start))
+        self._waiting[call_id] = call
+        now = self._clock.now()
+        self._publish(CallPriorityChanged(call_id, call.request.queue, priority, previous, by, now))
+        self._dispatch()
+
+    def in_line(self) -> list[WaitingCall]:
+        """The waiting calls in the order they are served."""
+        return [self._waiting[CallId(key[2])] for key in self._order]
 
     def offer_result(self, offer: Offer, dial_status: str) -> None:
         """The session dialled the reserved agent; ``dial_status`` is Asterisk's DIALSTATUS."""

@@ -92,6 +92,19 @@ class CallOverflowed:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class CallPriorityChanged:
+    """A team lead changed a waiting call's priority; its place is counted anew from its
+    original join time with the new priority (``routing.call_order``)."""
+
+    call_id: CallId
+    queue: QueueName
+    priority: int
+    previous: int
+    by: str
+    at: float
+
+
 AcdEvent = (
     AgentStateChanged
     | CallQueued
@@ -101,4 +114,5 @@ AcdEvent = (
     | CallLeftQueue
     | CallFinished
     | CallOverflowed
+    | CallPriorityChanged
 )

@@ -7,6 +7,7 @@ order, as ``callcenter/event_log.py`` writes them (the event's class name and it
 and never raises on a malformed or unknown row: the log is history, not input to trust.
 """
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,10 @@ def waiting_calls(events: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[CallI
                     # A transferred call queues again: its new place starts now, but one
                     # that is re-queued after a restart keeps the first join time.
                     float(payload["at"]) if earlier is None else earlier.joined_at,
+                )
+            elif type_ == "CallPriorityChanged" and call_id in waiting:
+                waiting[call_id] = dataclasses.replace(
+                    waiting[call_id], priority=int(payload["priority"])
                 )
             elif type_ in ("CallConnected", "CallLeftQueue"):
                 waiting.pop(call_id, None)

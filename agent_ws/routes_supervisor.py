@@ -1,7 +1,8 @@
 """REST routes of the team lead's desk: the floor, and forcing an agent's state.
 
-Owns ``GET /api/supervisor/floor``, ``POST /api/supervisor/agents/{agent_id}/state`` and
-``POST /api/supervisor/agents/{agent_id}/supervise`` (listen, whisper, barge) for the roles
+Owns ``GET /api/supervisor/floor``, ``POST /api/supervisor/agents/{agent_id}/state``,
+``POST /api/supervisor/agents/{agent_id}/supervise`` (listen, whisper, barge) and
+``POST /api/supervisor/calls/{call_id}/priority`` for the roles
 ``supervisor`` and ``admin``. The live wallboard arrives over the WebSocket
 as ``floor`` messages; this route gives the first picture.
 """
@@ -12,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path
 
 from .auth import Auth
 from .desk import view_to_json
-from .schemas import ForceStateBody, SuperviseBody
+from .schemas import ForceStateBody, PriorityBody, SuperviseBody
 from .sessions import LoginSession
 from .supervision import SupervisorDesk
 
@@ -43,6 +44,15 @@ def supervisor_router(*, desk: SupervisorDesk, auth: Auth) -> APIRouter:
         answer = desk.explain(call_id)
         if answer is None:
             raise HTTPException(404, f"the ACD has no routing record of call {call_id}")
+        return answer
+
+    @router.post("/calls/{call_id}/priority")
+    async def set_priority(
+        session: Lead, call_id: CallIdPath, body: PriorityBody
+    ) -> dict[str, object]:
+        answer = desk.set_priority(call_id, body.priority, session.user.username)
+        if answer is None:
+            raise HTTPException(404, f"call {call_id} is not waiting in a queue")
         return answer
 
     @router.post("/agents/{agent_id}/supervise")

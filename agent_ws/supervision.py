@@ -29,6 +29,11 @@ class SupervisorDesk(Protocol):
         """Why the call is still waiting, or why its agent was chosen; None if unknown."""
         ...
 
+    def set_priority(self, call_id: str, priority: int, by: str) -> dict[str, object] | None:
+        """Change a waiting call's priority; answers its floor line (with its new place),
+        None if no such call is waiting. Audited with ``by``."""
+        ...
+
     async def supervise(
         self, agent_id: str, mode: SpyMode, phone: str, by: str
     ) -> dict[str, object]:

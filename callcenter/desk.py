@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 
 from acd.engine import AcdEngine, UnknownAgent, UnknownCall
-from acd.model import AgentStatus
+from acd.model import AgentStatus, WaitingCall
 from acd.states import AgentState, IllegalTransition
 from acd.trace import Explanation
 from agent_ws.desk import AgentView, DeskRefused, view_to_json
@@ -97,23 +97,40 @@ class Desk:
         }
 
     def _waiting_lines(self, now: float) -> list[dict[str, object]]:
-        """The longest-waiting calls with the ACD's one-line reason (bounded: a wallboard
-        shows a screenful, and each reason costs a pass over the agents)."""
-        oldest = sorted(self._engine.waiting(), key=lambda c: c.joined_at)[:WAITING_SHOWN]
-        lines: list[dict[str, object]] = []
-        for waiting in oldest:
-            call_id = waiting.request.call_id
-            call = self._registry.get(call_id)
-            lines.append(
-                {
-                    "call_id": call_id,
-                    "queue": waiting.request.queue,
-                    "ani": call.ani if call else None,
-                    "waited": round(now - waiting.joined_at, 1),
-                    "why": self._engine.explain(call_id).text(),
-                }
-            )
-        return lines
+        """The first calls in line (the order the ACD serves them: priority with its aging
+        bound, then join time) with the ACD's one-line reason (bounded: a wallboard shows a
+        screenful, and each reason costs a pass over the agents)."""
+        first = self._engine.in_line()[:WAITING_SHOWN]
+        return [self._waiting_line(waiting, now) for waiting in first]
+
+    def _waiting_line(self, waiting: WaitingCall, now: float) -> dict[str, object]:
+        call_id = waiting.request.call_id
+        call = self._registry.get(call_id)
+        return {
+            "call_id": call_id,
+            "queue": waiting.request.queue,
+            "ani": call.ani if call else None,
+            "priority": waiting.request.priority,
+            "tier": waiting.request.tier,
+            "waited": round(now - waiting.joined_at, 1),
+            "why": self._engine.explain(call_id).text(),
+        }
+
+    def set_priority(self, call_id: str, priority: int, by: str) -> dict[str, object] | None:
+        try:
+            self._engine.change_priority(CallId(call_id), priority, by)
+        except UnknownCall:
+            return None
+        audit.info(
+            "%s set the priority of call %s to %d",
+            by,
+            call_id,
+            priority,
+            extra={"call_id": call_id, "supervisor": by},
+        )
+        line = self._engine.in_line()
+        place = next(i for i, w in enumerate(line) if w.request.call_id == call_id)
+        return {**self._waiting_line(line[place], self._clock.now()), "position": place + 1}
 
     async def force_state(
         self, agent_id: str, state: ForcedState, reason: str | None, by: str

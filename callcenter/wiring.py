@@ -16,6 +16,7 @@ from acd.events import (
     CallFinished,
     CallLeftQueue,
     CallOverflowed,
+    CallPriorityChanged,
     CallQueued,
     OfferFailed,
 )
@@ -46,6 +47,7 @@ ACD_EVENT_TYPES: tuple[type[AcdEvent], ...] = (
     CallLeftQueue,
     CallFinished,
     CallOverflowed,
+    CallPriorityChanged,
 )
 
 

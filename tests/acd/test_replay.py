@@ -122,3 +122,11 @@ def test_malformed_agent_rows_are_skipped() -> None:
         changed("carol", "ready", 5.0),
     ]
     assert list(agent_states(rows)) == ["carol"]
+
+
+def test_a_changed_priority_is_replayed() -> None:
+    rows = [
+        queued("c1", priority=0),
+        ("CallPriorityChanged", {"call_id": "c1", "priority": 30, "previous": 0, "at": 120.0}),
+    ]
+    assert waiting_calls(rows)[CallId("c1")].priority == 30
