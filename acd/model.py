@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from acd.entry import EntryRule
 from acd.states import AgentState
 from cti.ids import AgentId, CallId, QueueName
 
@@ -98,6 +99,8 @@ class QueueConfig:
     overflow: Overflow | None = None
     choice: str = "longest_idle"
     wrap_up_mode: WrapUpMode = WrapUpMode.TIMED
+    #: Checked in order before a caller joins (``acd.entry``).
+    entry_rules: tuple[EntryRule, ...] = ()
 
     def __post_init__(self) -> None:
         timeouts = [s.timeout for s in self.steps]

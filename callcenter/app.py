@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from acd.engine import AcdEngine
 from acd.model import AgentProfile, QueueConfig
+from acd.queue_config import with_defaults
 from agent_ws.app import create_app
 from agent_ws.hub import Hub
 from callcenter.bus import Bus
@@ -33,6 +34,7 @@ from callcenter.gateway import AcdGateway
 from callcenter.inbound import InboundRoute
 from callcenter.metrics import LiveMetrics
 from callcenter.pbx_link import PbxLink
+from callcenter.queues import load_queue_file
 from callcenter.recovery import Recovery
 from callcenter.settings import Settings
 from callcenter.wait_estimate import WaitEstimates
@@ -40,7 +42,7 @@ from callcenter.wiring import Reactions, wire
 from crm_core.agents import list_agents
 from crm_core.db import make_engine, make_sessionmaker
 from cti.agi_server import AgiServer
-from cti.ids import AgentId, QueueName
+from cti.ids import AgentId
 from ivr.flow import Flow, QueueNode
 from ivr.library import FlowLibrary, ReloadReport
 
@@ -109,10 +111,13 @@ def queue_names(flows: Mapping[str, Flow]) -> set[str]:
     return {n.queue for f in flows.values() for n in f.nodes.values() if isinstance(n, QueueNode)}
 
 
-def queues_of(flows: Mapping[str, Flow], wrap_up_seconds: float) -> list[QueueConfig]:
-    """One queue per queue node; a queue answers with the skill of the same name."""
-    names = sorted(queue_names(flows))
-    return [QueueConfig(QueueName(q), q, 1, wrap_up_seconds) for q in names]
+def queues_of(
+    flows: Mapping[str, Flow], wrap_up_seconds: float, queues_file: Path | None = None
+) -> list[QueueConfig]:
+    """One queue per queue node and per queue of ``queues_file`` (callcenter/queues.py):
+    configured queues as configured, the others answered by the skill of their name."""
+    configured = load_queue_file(queues_file, wrap_up_seconds) if queues_file else {}
+    return with_defaults(configured, queue_names(flows), wrap_up_seconds)
 
 
 async def load_agents(sessions: async_sessionmaker[AsyncSession]) -> list[AgentProfile]:
@@ -145,7 +150,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
     bus = Bus()
     pbx = PbxLink(settings, bus, clock)
     engine = AcdEngine(
-        queues_of(flows, settings.wrap_up_seconds),
+        queues_of(flows, settings.wrap_up_seconds, settings.queues_file),
         clock=clock,
         scheduler=loop,
         publish=bus.publish,
@@ -178,6 +183,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         directory=CrmDirectory(sessions),
         link=pbx,
         recovered=recovery.recovered,
+        estimates=estimates,
     )
     control = CallControl(
         registry=registry,

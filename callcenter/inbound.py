@@ -15,13 +15,16 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from acd.engine import AcdEngine, UnknownQueue
+from acd.entry import EntryRule, entry_decision
 from acd.model import CallRequest
 from acd.replay import WaitingEntry
 from callcenter.calls import ActiveCall, CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CallerFacts
 from callcenter.directory import caller_facts
+from callcenter.entry import divert
 from callcenter.gateway import AcdGateway
+from callcenter.wait_estimate import WaitEstimates
 from crm_core.contacts import CallerMatch
 from cti.agi_server import AgiSession
 from cti.errors import ChannelGone, PbxError
@@ -91,7 +94,9 @@ class InboundRoute:
         trunk: str = "trunk",
         link: AmiLinkStatus | None = None,
         recovered: dict[CallId, WaitingEntry] | None = None,
+        estimates: WaitEstimates | None = None,
     ) -> None:
+        self._estimates = estimates
         self._link = link
         #: Calls the event log shows waiting when the previous run stopped (acd/replay.py).
         self._recovered = recovered
@@ -181,6 +186,10 @@ class InboundRoute:
                 clock=self._wall_clock,
             )
             self._note_ivr(call, outcome)
+            rule = self._entry_rule(outcome.queue)
+            if rule is not None:
+                outcome = await divert(session, call, rule, outcome)
+                call.queue = outcome.queue or call.queue
             if outcome.queue is None:
                 await self._end_in_ivr(session, call, outcome)
                 return
@@ -256,8 +265,15 @@ class InboundRoute:
             call.outcome = "callback_requested"
             queue = outcome.callback_queue or "the first free agent"
             call.notes = f"call back {outcome.callback_number} ({queue})"
-        else:
+        elif call.outcome is None:
             call.outcome = "self_served"
+
+    def _entry_rule(self, queue: str | None) -> EntryRule | None:
+        config = self._engine.queues.get(QueueName(queue or ""))
+        if config is None or not config.entry_rules or self._estimates is None:
+            return None
+        snapshot = self._estimates.snapshot(config.name)
+        return entry_decision(config.entry_rules, snapshot, self._clock.now())
 
     def _wall_clock(self) -> datetime:
         return datetime.fromtimestamp(self._clock.now(), UTC)
