@@ -75,6 +75,11 @@ class Scheduler(Protocol):
     def call_later(self, delay: float, callback: Callable[[], object]) -> Cancellable: ...
 
 
+def callback_id(call_id: CallId) -> CallId:
+    """The id of the callback that replaces a caller's call."""
+    return CallId(f"{call_id}-cb")
+
+
 class UnknownAgent(LookupError):
     pass
 
@@ -213,9 +218,36 @@ class AcdEngine:
         call = WaitingCall(request, joined_at=now if joined_at is None else min(joined_at, now))
         self._waiting[request.call_id] = call
         bisect.insort(self._order, call_order(call, self._head_start))
-        self._publish(CallQueued(request.call_id, request.queue, request.priority, now))
+        self._publish(
+            CallQueued(
+                request.call_id,
+                request.queue,
+                request.priority,
+                now,
+                request.callback_number,
+                call.joined_at,
+                request.tier,
+            )
+        )
         self._arm_step_timer(call)
         self._dispatch()
+
+    def to_callback(self, call_id: CallId, number: str) -> CallId:
+        """The waiting caller asked to be called back on ``number``: their call leaves the
+        queue (``CallLeftQueue``, reason ``callback``) and a callback takes its place, with
+        the same join time, queue and priority. Returns the callback's id."""
+        call = self._waiting.get(call_id)
+        if call is None:
+            raise UnknownCall(call_id)
+        self.leave_queue(call_id, "callback")
+        request = dataclasses.replace(
+            call.request,
+            call_id=callback_id(call_id),
+            callback_number=number,
+            preferred_agent=None,
+        )
+        self.enqueue(request, joined_at=call.joined_at)
+        return request.call_id
 
     def change_priority(self, call_id: CallId, priority: int, by: str) -> None:
         """A team lead's new priority for a waiting call: its place in line is computed
@@ -451,7 +483,8 @@ class AcdEngine:
             return  # re-armed when the offer ends
         queue = self.queues[call.request.queue]
         now = self._clock.now()
-        if queue.overflow is not None and past_last_step(call, queue, now):
+        callback = call.request.callback_number is not None
+        if queue.overflow is not None and not callback and past_last_step(call, queue, now):
             self._overflow(call, queue)
             return
         delay = next_boundary(call, queue, now)

@@ -27,6 +27,11 @@ class CallQueued:
     queue: QueueName
     priority: int
     at: float
+    #: A callback's number (``CallRequest.callback_number``); the log keeps it for a restart.
+    callback_number: str | None = None
+    #: The join time the entry keeps (a callback's or a resumed caller's original one).
+    joined_at: float | None = None
+    tier: str = "none"
 
 
 @dataclass(frozen=True, slots=True)

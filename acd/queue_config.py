@@ -13,6 +13,7 @@ of surfacing at the first call. Pure: the shell reads the file. The format::
         - {skills: {support: 7}, timeout: 30}
         - {skills: {support: 3}, timeout: 90}
       overflow: {action: queue, queue: general}   # or callback, voicemail
+      offer_callback: true        # waiting callers may press 1 to be called back
       entry_rules:                # the first that holds decides (acd/entry.py)
         - {when: closed, action: message, prompt: cc-closed,
            hours: {timezone: America/New_York, week: {mon: "08:00-18:00"}}}
@@ -34,7 +35,16 @@ E = TypeVar("E", EntryAction, EntryCondition, OverflowAction, WrapUpMode)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: The key that carries each condition's threshold.
 THRESHOLDS = {EntryCondition.EXPECTED_WAIT_ABOVE: "seconds", EntryCondition.DEPTH_ABOVE: "calls"}
-QUEUE_KEYS = {"skill", "min_level", "choice", "wrap_up", "steps", "overflow", "entry_rules"}
+QUEUE_KEYS = {
+    "skill",
+    "min_level",
+    "choice",
+    "wrap_up",
+    "steps",
+    "overflow",
+    "entry_rules",
+    "offer_callback",
+}
 RULE_KEYS = {"when", "action", "seconds", "calls", "hours", "queue", "prompt"}
 
 
@@ -90,6 +100,7 @@ def _queue(name: str, data: Mapping[str, Any], default_wrap_up: float) -> QueueC
             ),
             overflow=_overflow(data.get("overflow"), f"{name}.overflow"),
             choice=str(data.get("choice", "longest_idle")),
+            offer_callback=_flag(data.get("offer_callback", False), f"{name}.offer_callback"),
             entry_rules=tuple(
                 _rule(r, f"{name}.entry_rules[{i}]")
                 for i, r in enumerate(_list(data, "entry_rules", name))
@@ -214,6 +225,12 @@ def _number(raw: object, where: str) -> float:
     if isinstance(raw, bool) or not isinstance(raw, int | float) or raw < 0:
         raise QueueConfigError(f"{where}: expected a number of 0 or more, got {raw!r}")
     return float(raw)
+
+
+def _flag(raw: object, where: str) -> bool:
+    if not isinstance(raw, bool):
+        raise QueueConfigError(f"{where}: expected true or false, got {raw!r}")
+    return raw
 
 
 def _level(raw: object, where: str) -> int:

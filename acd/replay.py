@@ -24,6 +24,8 @@ class WaitingEntry:
     queue: QueueName
     priority: int
     joined_at: float
+    callback_number: str | None = None
+    tier: str = "none"
 
 
 def waiting_calls(events: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[CallId, WaitingEntry]:
@@ -34,13 +36,18 @@ def waiting_calls(events: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[CallI
             call_id = CallId(str(payload["call_id"]))
             if type_ == "CallQueued":
                 earlier = waiting.get(call_id)
+                number = payload.get("callback_number")
+                # A transferred call queues again: its new place starts now, but one that
+                # is re-queued after a restart keeps the first join time, and a callback
+                # the join time of the call it replaced.
+                joined = payload.get("joined_at") or payload["at"]
                 waiting[call_id] = WaitingEntry(
                     call_id,
                     QueueName(str(payload["queue"])),
                     int(payload["priority"]),
-                    # A transferred call queues again: its new place starts now, but one
-                    # that is re-queued after a restart keeps the first join time.
-                    float(payload["at"]) if earlier is None else earlier.joined_at,
+                    float(joined) if earlier is None else earlier.joined_at,
+                    None if number is None else str(number),
+                    str(payload.get("tier") or "none"),
                 )
             elif type_ == "CallPriorityChanged" and call_id in waiting:
                 waiting[call_id] = dataclasses.replace(

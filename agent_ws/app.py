@@ -25,7 +25,7 @@ from .routes_crm import crm_router
 from .routes_metrics import metrics_router
 from .routes_supervisor import supervisor_router
 from .sessions import SessionStore
-from .supervision import SupervisorDesk
+from .supervision import StatsSource, SupervisorDesk
 from .throttle import LoginThrottle
 from .ws import ws_router
 
@@ -45,6 +45,7 @@ def create_app(
     metrics: Callable[[], bytes] | None = None,
     supervision: SupervisorDesk | None = None,
     call_controls: CallControls | None = None,
+    stats: StatsSource | None = None,
 ) -> FastAPI:
     """The FastAPI app of the edge.
 
@@ -82,7 +83,7 @@ def create_app(
     app.include_router(agent_router(desk=desk, auth=auth))
     app.include_router(crm_router(sessionmaker=sessionmaker, auth=auth, clock=clock))
     if supervision is not None:
-        app.include_router(supervisor_router(desk=supervision, auth=auth))
+        app.include_router(supervisor_router(desk=supervision, auth=auth, stats=stats))
     if call_controls is not None:
         app.include_router(calls_router(controls=call_controls, auth=auth))
     app.include_router(ws_router(desk=desk, hub=hub, sessions=sessions))

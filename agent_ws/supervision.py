@@ -13,6 +13,19 @@ ForcedState = Literal["ready", "not_ready", "signed_out"]
 SpyMode = Literal["listen", "whisper", "barge"]
 
 
+class StatsSource(Protocol):
+    """Interval statistics (acd/stats.py, docs/metrics.md); ``interval`` is in seconds."""
+
+    def live(self, interval: int) -> dict[str, object]:
+        """The current interval as the live figures have it."""
+        ...
+
+    async def history(self, interval: int, start: float, end: float) -> dict[str, object]:
+        """Every interval that begins in [start, end), from the event log; ``ValueError``
+        when the span is too long."""
+        ...
+
+
 class SupervisorDesk(Protocol):
     def floor(self) -> dict[str, object]:
         """``{"agents": [agent view...], "queues": [{"queue", "waiting", "longest_wait",

@@ -23,6 +23,7 @@ from agent_ws.app import create_app
 from agent_ws.hub import Hub
 from callcenter.bus import Bus
 from callcenter.call_control import CallControl
+from callcenter.callbacks import Callbacks
 from callcenter.calls import CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
@@ -37,8 +38,9 @@ from callcenter.pbx_link import PbxLink
 from callcenter.queues import load_queue_file
 from callcenter.recovery import Recovery
 from callcenter.settings import Settings
+from callcenter.statistics import Statistics
 from callcenter.wait_estimate import WaitEstimates
-from callcenter.wiring import Reactions, wire
+from callcenter.wiring import ACD_EVENT_TYPES, Reactions, wire
 from crm_core.agents import list_agents
 from crm_core.db import make_engine, make_sessionmaker
 from cti.agi_server import AgiServer
@@ -141,9 +143,9 @@ def restore_agents(engine: AcdEngine, recovery: Recovery) -> None:
 
 
 @asynccontextmanager
-async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
+async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIterator[RunningApp]:
     loop = asyncio.get_running_loop()
-    clock = LoopClock(loop)
+    clock = clock or LoopClock(loop)
     db = make_engine(settings.db_url)
     sessions = make_sessionmaker(db)
     flows = load_flows(settings.flows_dir)
@@ -172,6 +174,16 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
     floor = FloorPublisher(desk, hub, loop)
     recovery = Recovery(pbx, sessions, clock)
     await recovery.load()
+    statistics = Statistics(sessions, clock)
+    await statistics.load()
+    callbacks = Callbacks(
+        engine=engine,
+        registry=registry,
+        clock=clock,
+        telephony=lambda: pbx.telephony,
+        record=crm.record,
+        ring_timeout=settings.ring_timeout,
+    )
     route = InboundRoute(
         flows=flows,
         engine=engine,
@@ -184,6 +196,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         link=pbx,
         recovered=recovery.recovered,
         estimates=estimates,
+        callbacks=callbacks,
     )
     control = CallControl(
         registry=registry,
@@ -192,8 +205,11 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         finish=route.finish,
         push=hub.send_to_agent,
     )
-    wire(bus, reactions, event_log.append, floor.changed, estimates, control)
+    wire(bus, reactions, event_log.append, floor.changed, estimates, control, callbacks)
+    for event_type in ACD_EVENT_TYPES:
+        bus.subscribe(event_type, statistics.event)
     restore_agents(engine, recovery)
+    callbacks.restore(recovery.recovered)
     agi = AgiServer({"inbound": route}, settings.agi_host, settings.agi_port)
     metrics = LiveMetrics(
         engine=engine,
@@ -214,6 +230,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         metrics=metrics.render,
         supervision=desk,
         call_controls=control,
+        stats=statistics,
     )
     server = _Server(
         uvicorn.Config(
@@ -238,6 +255,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
                 tg.create_task(pbx.run(), name="pbx-link"),
                 tg.create_task(agi.serve_forever(), name="fastagi"),
                 tg.create_task(control.run(), name="call-control"),
+                tg.create_task(callbacks.run(), name="callbacks"),
                 tg.create_task(recovery.run(), name="fallback-recovery"),
             ]
             tg.create_task(server.serve(sockets=[http_socket]), name="http")

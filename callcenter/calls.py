@@ -60,6 +60,8 @@ class ActiveCall:
     requeue_to: str | None = None
     #: What the ACD was asked when the call first queued (skills, priority, tier...).
     request: CallRequest | None = None
+    #: "outbound" for a callback the daemon dials (callcenter/callbacks.py).
+    direction: Literal["inbound", "outbound"] = "inbound"
 
     def add_note(self, line: str) -> None:
         """Append a line to what the interaction's notes will say."""

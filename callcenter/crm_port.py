@@ -51,7 +51,7 @@ class CrmAdapter:
         )
         draft = InteractionDraft(
             call_id=call.call_id,
-            direction=Direction.INBOUND,
+            direction=Direction(call.direction),
             ani=call.ani,
             dnis=call.dnis,
             contact_id=contact_id,

@@ -56,10 +56,13 @@ async def read_events_since(
     *,
     limit: int = 100_000,
     types: Collection[str] | None = None,
+    until: datetime | None = None,
 ) -> list[LoggedEvent]:
-    """Events at or after ``since`` (only of ``types`` if given), oldest first: the replay
-    window of a restart."""
+    """Events at or after ``since`` and before ``until`` (only of ``types`` if given),
+    oldest first: the replay window of a restart, the span of a statistics report."""
     query = select(AcdEvent).where(AcdEvent.at >= since)
+    if until is not None:
+        query = query.where(AcdEvent.at < until)
     if types is not None:
         query = query.where(AcdEvent.type.in_(list(types)))
     rows = await session.scalars(query.order_by(AcdEvent.seq).limit(limit))
