@@ -15,7 +15,7 @@ from acd.states import AgentState, IllegalTransition
 from acd.trace import Explanation
 from agent_ws.desk import AgentView, DeskRefused, view_to_json
 from agent_ws.supervision import ForcedState, SpyMode
-from callcenter.calls import CallRegistry
+from callcenter.calls import ActiveCall, CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
 from cti.errors import OriginateFailed, PbxError
@@ -76,14 +76,30 @@ class Desk:
             raise DeskRefused(f"no call to wrap up (you are {status.state.value})")
         call_id = status.call_id
         call = self._registry.get(call_id)
-        if call is not None:
-            async with asyncio.timeout(RECORD_WAIT_SECONDS):
-                await call.recorded.wait()
-        await self._crm.set_disposition(call_id, agent_id, disposition, notes, self._clock.now())
+        if call is not None and self._moved_on(call, agent_id):
+            # Transferred: the call lives on with another agent (or waits for one), and its
+            # one row is written at its end; this agent's wrap-up goes into its notes.
+            call.add_note(
+                f"wrap-up by {agent_id}: {disposition}" + (f" ({notes})" if notes else "")
+            )
+        else:
+            if call is not None:
+                async with asyncio.timeout(RECORD_WAIT_SECONDS):
+                    await call.recorded.wait()
+            at = self._clock.now()
+            await self._crm.set_disposition(call_id, agent_id, disposition, notes, at)
         if self._engine.agent(AgentId(agent_id)).state is AgentState.WRAP_UP:
             self._apply(agent_id, lambda a: self._engine.finish_wrap_up(a))
         self.pops.pop(agent_id, None)
         return self._view(self._status(agent_id))
+
+    def _moved_on(self, call: ActiveCall, agent_id: str) -> bool:
+        """Whether the call went on without this agent (a transfer to a queue)."""
+        return (
+            call.agent_id != agent_id
+            or call.requeue_to is not None
+            or self._engine.is_waiting(call.call_id)
+        )
 
     # -- the team lead's side (agent_ws.supervision.SupervisorDesk) -------------------------
     def floor(self) -> dict[str, object]:
