@@ -25,6 +25,7 @@ from acd.events import (
     CallFinished,
     CallLeftQueue,
     CallOverflowed,
+    CallPriorityChanged,
     CallQueued,
     OfferFailed,
 )
@@ -72,6 +73,11 @@ class Cancellable(Protocol):
 
 class Scheduler(Protocol):
     def call_later(self, delay: float, callback: Callable[[], object]) -> Cancellable: ...
+
+
+def callback_id(call_id: CallId) -> CallId:
+    """The id of the callback that replaces a caller's call."""
+    return CallId(f"{call_id}-cb")
 
 
 class UnknownAgent(LookupError):
@@ -182,6 +188,22 @@ class AcdEngine:
         self._check_wrap_up_lock(agent, AgentAction.GO_NOT_READY)
         self._change(agent, AgentAction.GO_NOT_READY, reason)
 
+    def restore(
+        self, agent_id: AgentId, state: AgentState, reason: str | None, since: float
+    ) -> None:
+        """Give a signed-out agent back the state they had before a restart (``ready``, or
+        ``not_ready`` with its reason), through the usual transitions so it is logged."""
+        agent = self.agent(agent_id)
+        if agent.state is not AgentState.SIGNED_OUT:
+            return
+        self._change(agent, AgentAction.SIGN_IN, "restored after a restart")
+        if state is AgentState.READY:
+            self._change(agent, AgentAction.GO_READY, None)
+        elif state is AgentState.NOT_READY:
+            self._change(agent, AgentAction.GO_NOT_READY, reason)
+        agent.since = agent.idle_since = min(since, self._clock.now())
+        self._dispatch()
+
     def finish_wrap_up(self, agent_id: AgentId) -> None:
         """The agent closed the wrap-up; they are ready for the next call."""
         self.go_ready(agent_id)
@@ -196,9 +218,54 @@ class AcdEngine:
         call = WaitingCall(request, joined_at=now if joined_at is None else min(joined_at, now))
         self._waiting[request.call_id] = call
         bisect.insort(self._order, call_order(call, self._head_start))
-        self._publish(CallQueued(request.call_id, request.queue, request.priority, now))
+        self._publish(
+            CallQueued(
+                request.call_id,
+                request.queue,
+                request.priority,
+                now,
+                request.callback_number,
+                call.joined_at,
+                request.tier,
+            )
+        )
         self._arm_step_timer(call)
         self._dispatch()
+
+    def to_callback(self, call_id: CallId, number: str) -> CallId:
+        """The waiting caller asked to be called back on ``number``: their call leaves the
+        queue (``CallLeftQueue``, reason ``callback``) and a callback takes its place, with
+        the same join time, queue and priority. Returns the callback's id."""
+        call = self._waiting.get(call_id)
+        if call is None:
+            raise UnknownCall(call_id)
+        self.leave_queue(call_id, "callback")
+        request = dataclasses.replace(
+            call.request,
+            call_id=callback_id(call_id),
+            callback_number=number,
+            preferred_agent=None,
+        )
+        self.enqueue(request, joined_at=call.joined_at)
+        return request.call_id
+
+    def change_priority(self, call_id: CallId, priority: int, by: str) -> None:
+        """A team lead's new priority for a waiting call: its place in line is computed
+        again from its original join time (``UnknownCall`` if it is not waiting)."""
+        call = self._unqueue(call_id)
+        if call is None:
+            raise UnknownCall(call_id)
+        previous = call.request.priority
+        call.request = dataclasses.replace(call.request, priority=priority)
+        bisect.insort(self._order, call_order(call, self._head_start))
+        self._waiting[call_id] = call
+        now = self._clock.now()
+        self._publish(CallPriorityChanged(call_id, call.request.queue, priority, previous, by, now))
+        self._dispatch()
+
+    def in_line(self) -> list[WaitingCall]:
+        """The waiting calls in the order they are served."""
+        return [self._waiting[CallId(key[2])] for key in self._order]
 
     def offer_result(self, offer: Offer, dial_status: str) -> None:
         """The session dialled the reserved agent; ``dial_status`` is Asterisk's DIALSTATUS."""
@@ -416,7 +483,8 @@ class AcdEngine:
             return  # re-armed when the offer ends
         queue = self.queues[call.request.queue]
         now = self._clock.now()
-        if queue.overflow is not None and past_last_step(call, queue, now):
+        callback = call.request.callback_number is not None
+        if queue.overflow is not None and not callback and past_last_step(call, queue, now):
             self._overflow(call, queue)
             return
         delay = next_boundary(call, queue, now)

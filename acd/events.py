@@ -27,6 +27,11 @@ class CallQueued:
     queue: QueueName
     priority: int
     at: float
+    #: A callback's number (``CallRequest.callback_number``); the log keeps it for a restart.
+    callback_number: str | None = None
+    #: The join time the entry keeps (a callback's or a resumed caller's original one).
+    joined_at: float | None = None
+    tier: str = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +97,19 @@ class CallOverflowed:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class CallPriorityChanged:
+    """A team lead changed a waiting call's priority; its place is counted anew from its
+    original join time with the new priority (``routing.call_order``)."""
+
+    call_id: CallId
+    queue: QueueName
+    priority: int
+    previous: int
+    by: str
+    at: float
+
+
 AcdEvent = (
     AgentStateChanged
     | CallQueued
@@ -101,4 +119,5 @@ AcdEvent = (
     | CallLeftQueue
     | CallFinished
     | CallOverflowed
+    | CallPriorityChanged
 )

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from acd.entry import EntryRule
 from acd.states import AgentState
 from cti.ids import AgentId, CallId, QueueName
 
@@ -98,6 +99,10 @@ class QueueConfig:
     overflow: Overflow | None = None
     choice: str = "longest_idle"
     wrap_up_mode: WrapUpMode = WrapUpMode.TIMED
+    #: Checked in order before a caller joins (``acd.entry``).
+    entry_rules: tuple[EntryRule, ...] = ()
+    #: Waiting callers may press 1 to be called back, keeping their place.
+    offer_callback: bool = False
 
     def __post_init__(self) -> None:
         timeouts = [s.timeout for s in self.steps]
@@ -124,6 +129,9 @@ class CallRequest:
     priority: int = 0
     tier: str = "none"
     preferred_agent: AgentId | None = None
+    #: Set for a callback: the number the daemon dials once an agent is reserved. A
+    #: callback waits like a call (same order, steps, statistics) but never overflows.
+    callback_number: str | None = None
 
 
 @dataclass(slots=True)

@@ -25,7 +25,7 @@ from .routes_crm import crm_router
 from .routes_metrics import metrics_router
 from .routes_supervisor import supervisor_router
 from .sessions import SessionStore
-from .supervision import SupervisorDesk
+from .supervision import StatsSource, SupervisorDesk
 from .throttle import LoginThrottle
 from .ws import ws_router
 
@@ -50,6 +50,7 @@ def create_app(
     supervision: SupervisorDesk | None = None,
     call_controls: CallControls | None = None,
     agent_dialer: AgentDialer | None = None,
+    stats: StatsSource | None = None,
 ) -> FastAPI:
     """The FastAPI app of the edge.
 
@@ -91,7 +92,7 @@ def create_app(
     app.include_router(agent_router(desk=desk, auth=auth))
     app.include_router(crm_router(sessionmaker=sessionmaker, auth=auth, clock=clock))
     if supervision is not None:
-        app.include_router(supervisor_router(desk=supervision, auth=auth))
+        app.include_router(supervisor_router(desk=supervision, auth=auth, stats=stats))
     if call_controls is not None and agent_dialer is not None:
         app.include_router(calls_router(controls=call_controls, dialer=agent_dialer, auth=auth))
     app.include_router(ws_router(desk=desk, hub=hub, sessions=sessions))

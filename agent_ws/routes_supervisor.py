@@ -1,28 +1,60 @@
 """REST routes of the team lead's desk: the floor, and forcing an agent's state.
 
-Owns ``GET /api/supervisor/floor``, ``POST /api/supervisor/agents/{agent_id}/state`` and
-``POST /api/supervisor/agents/{agent_id}/supervise`` (listen, whisper, barge) for the roles
+Owns ``GET /api/supervisor/floor``, ``POST /api/supervisor/agents/{agent_id}/state``,
+``POST /api/supervisor/agents/{agent_id}/supervise`` (listen, whisper, barge) and
+``POST /api/supervisor/calls/{call_id}/priority`` and ``GET /api/supervisor/stats`` for the roles
 ``supervisor`` and ``admin``. The live wallboard arrives over the WebSocket
 as ``floor`` messages; this route gives the first picture.
 """
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi.exceptions import RequestValidationError
+from pydantic import AwareDatetime
 
 from .auth import Auth
 from .desk import view_to_json
-from .schemas import ForceStateBody, SuperviseBody
+from .schemas import ForceStateBody, PriorityBody, SuperviseBody
 from .sessions import LoginSession
-from .supervision import SupervisorDesk
+from .supervision import StatsSource, SupervisorDesk
 
 CallIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
 AgentIdPath = Annotated[str, Path(min_length=1, max_length=150, pattern=r"^[A-Za-z0-9_.@-]+$")]
 
 
-def supervisor_router(*, desk: SupervisorDesk, auth: Auth) -> APIRouter:
+def _bad_query(field: str, message: str) -> RequestValidationError:
+    """A 422 naming the query parameter, like pydantic's own."""
+    return RequestValidationError(
+        [{"loc": ("query", field), "msg": message, "type": "value_error"}]
+    )
+
+
+def supervisor_router(
+    *, desk: SupervisorDesk, auth: Auth, stats: StatsSource | None = None
+) -> APIRouter:
     router = APIRouter(prefix="/api/supervisor", tags=["supervisor"])
     Lead = Annotated[LoginSession, Depends(auth.require("supervisor", "admin"))]
+
+    @router.get("/stats")
+    async def statistics(
+        session: Lead,
+        interval: Annotated[Literal["15", "30"], Query()] = "15",
+        start: Annotated[AwareDatetime | None, Query(alias="from")] = None,
+        end: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    ) -> dict[str, object]:
+        if stats is None:
+            raise HTTPException(404, "statistics are not served here")
+        if start is None and end is None:
+            return stats.live(int(interval) * 60)
+        if start is None or end is None:
+            raise _bad_query("to" if end is None else "from", "give both from and to, or neither")
+        if end <= start:
+            raise _bad_query("to", "to must be after from")
+        try:
+            return await stats.history(int(interval) * 60, start.timestamp(), end.timestamp())
+        except ValueError as exc:
+            raise _bad_query("to", str(exc)) from None
 
     @router.get("/floor")
     async def floor(session: Lead) -> dict[str, object]:
@@ -43,6 +75,15 @@ def supervisor_router(*, desk: SupervisorDesk, auth: Auth) -> APIRouter:
         answer = desk.explain(call_id)
         if answer is None:
             raise HTTPException(404, f"the ACD has no routing record of call {call_id}")
+        return answer
+
+    @router.post("/calls/{call_id}/priority")
+    async def set_priority(
+        session: Lead, call_id: CallIdPath, body: PriorityBody
+    ) -> dict[str, object]:
+        answer = desk.set_priority(call_id, body.priority, session.user.username)
+        if answer is None:
+            raise HTTPException(404, f"call {call_id} is not waiting in a queue")
         return answer
 
     @router.post("/agents/{agent_id}/supervise")

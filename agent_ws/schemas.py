@@ -7,7 +7,7 @@ reason valid in one is valid in the other. Nothing here calls the desk.
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 #: A not-ready reason code, e.g. ``Break``.
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -36,6 +36,13 @@ class NotReadyBody(_Strict):
 class WrapUpBody(_Strict):
     disposition: Disposition
     notes: Notes = ""
+
+
+class PriorityBody(_Strict):
+    """A team lead's new priority for a waiting call (the tiers give 0..20; see
+    callcenter/inbound.py ``TIER_PRIORITY``)."""
+
+    priority: int = Field(ge=0, le=100, strict=True)
 
 
 class ForceStateBody(_Strict):

@@ -13,6 +13,19 @@ ForcedState = Literal["ready", "not_ready", "signed_out"]
 SpyMode = Literal["listen", "whisper", "barge"]
 
 
+class StatsSource(Protocol):
+    """Interval statistics (acd/stats.py, docs/metrics.md); ``interval`` is in seconds."""
+
+    def live(self, interval: int) -> dict[str, object]:
+        """The current interval as the live figures have it."""
+        ...
+
+    async def history(self, interval: int, start: float, end: float) -> dict[str, object]:
+        """Every interval that begins in [start, end), from the event log; ``ValueError``
+        when the span is too long."""
+        ...
+
+
 class SupervisorDesk(Protocol):
     def floor(self) -> dict[str, object]:
         """``{"agents": [agent view...], "queues": [{"queue", "waiting", "longest_wait",
@@ -27,6 +40,11 @@ class SupervisorDesk(Protocol):
 
     def explain(self, call_id: str) -> dict[str, object] | None:
         """Why the call is still waiting, or why its agent was chosen; None if unknown."""
+        ...
+
+    def set_priority(self, call_id: str, priority: int, by: str) -> dict[str, object] | None:
+        """Change a waiting call's priority; answers its floor line (with its new place),
+        None if no such call is waiting. Audited with ``by``."""
         ...
 
     async def supervise(

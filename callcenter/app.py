@@ -18,12 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from acd.engine import AcdEngine
 from acd.model import AgentProfile, QueueConfig
+from acd.queue_config import with_defaults
 from acd.service_level import ServiceLevels
 from agent_ws.app import create_app
 from agent_ws.hub import Hub
 from callcenter.agent_dialing import AgentDialing
 from callcenter.bus import Bus
 from callcenter.call_control import CallControl
+from callcenter.callbacks import Callbacks
 from callcenter.calls import CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
@@ -35,15 +37,17 @@ from callcenter.gateway import AcdGateway
 from callcenter.inbound import InboundRoute
 from callcenter.metrics import LiveMetrics
 from callcenter.pbx_link import PbxLink
+from callcenter.queues import load_queue_file
 from callcenter.recovery import Recovery
 from callcenter.settings import Settings
+from callcenter.statistics import Statistics
 from callcenter.wait_estimate import WaitEstimates
 from callcenter.wallboard import Thresholds
-from callcenter.wiring import Reactions, wire
+from callcenter.wiring import ACD_EVENT_TYPES, Reactions, wire
 from crm_core.agents import list_agents
 from crm_core.db import make_engine, make_sessionmaker
 from cti.agi_server import AgiServer
-from cti.ids import AgentId, QueueName
+from cti.ids import AgentId
 from ivr.flow import Flow, QueueNode
 from ivr.library import FlowLibrary, ReloadReport
 
@@ -112,10 +116,13 @@ def queue_names(flows: Mapping[str, Flow]) -> set[str]:
     return {n.queue for f in flows.values() for n in f.nodes.values() if isinstance(n, QueueNode)}
 
 
-def queues_of(flows: Mapping[str, Flow], wrap_up_seconds: float) -> list[QueueConfig]:
-    """One queue per queue node; a queue answers with the skill of the same name."""
-    names = sorted(queue_names(flows))
-    return [QueueConfig(QueueName(q), q, 1, wrap_up_seconds) for q in names]
+def queues_of(
+    flows: Mapping[str, Flow], wrap_up_seconds: float, queues_file: Path | None = None
+) -> list[QueueConfig]:
+    """One queue per queue node and per queue of ``queues_file`` (callcenter/queues.py):
+    configured queues as configured, the others answered by the skill of their name."""
+    configured = load_queue_file(queues_file, wrap_up_seconds) if queues_file else {}
+    return with_defaults(configured, queue_names(flows), wrap_up_seconds)
 
 
 async def load_agents(sessions: async_sessionmaker[AsyncSession]) -> list[AgentProfile]:
@@ -127,10 +134,21 @@ async def load_agents(sessions: async_sessionmaker[AsyncSession]) -> list[AgentP
     ]
 
 
+def restore_agents(engine: AcdEngine, recovery: Recovery) -> None:
+    """Agents signed in before a restart get their state back (after the bus is wired, so
+    the restored states are logged and reach the tabs)."""
+    known = {a.profile.agent_id for a in engine.agents()}
+    for entry in recovery.agents.values():
+        if entry.agent_id in known:
+            engine.restore(entry.agent_id, entry.state, entry.reason, entry.since)
+        else:
+            log.warning("event log names agent %s, who is no longer configured", entry.agent_id)
+
+
 @asynccontextmanager
-async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
+async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIterator[RunningApp]:
     loop = asyncio.get_running_loop()
-    clock = LoopClock(loop)
+    clock = clock or LoopClock(loop)
     db = make_engine(settings.db_url)
     sessions = make_sessionmaker(db)
     readers = make_sessionmaker(db, read_only=True)
@@ -138,7 +156,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
     bus = Bus()
     pbx = PbxLink(settings, bus, clock)
     engine = AcdEngine(
-        queues_of(flows, settings.wrap_up_seconds),
+        queues_of(flows, settings.wrap_up_seconds, settings.queues_file),
         clock=clock,
         scheduler=loop,
         publish=bus.publish,
@@ -174,6 +192,16 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
     floor = FloorPublisher(desk, hub, loop)
     recovery = Recovery(pbx, sessions, clock)
     await recovery.load()
+    statistics = Statistics(sessions, clock)
+    await statistics.load()
+    callbacks = Callbacks(
+        engine=engine,
+        registry=registry,
+        clock=clock,
+        telephony=lambda: pbx.telephony,
+        record=crm.record,
+        ring_timeout=settings.ring_timeout,
+    )
     route = InboundRoute(
         flows=flows,
         engine=engine,
@@ -185,6 +213,8 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         directory=CrmDirectory(readers),
         link=pbx,
         recovered=recovery.recovered,
+        estimates=estimates,
+        callbacks=callbacks,
     )
     control = CallControl(
         registry=registry,
@@ -194,7 +224,11 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         push=hub.send_to_agent,
         clock=clock.now,
     )
-    wire(bus, reactions, event_log.append, floor.changed, estimates, control, levels)
+    wire(bus, reactions, event_log.append, floor.changed, estimates, control, levels, callbacks)
+    for event_type in ACD_EVENT_TYPES:
+        bus.subscribe(event_type, statistics.event)
+    restore_agents(engine, recovery)
+    callbacks.restore(recovery.recovered)
     agi = AgiServer({"inbound": route}, settings.agi_host, settings.agi_port)
     metrics = LiveMetrics(
         engine=engine,
@@ -222,6 +256,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
             clock=clock,
             telephony=lambda: pbx.telephony,
         ),
+        stats=statistics,
     )
     server = _Server(
         uvicorn.Config(
@@ -246,6 +281,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
                 tg.create_task(pbx.run(), name="pbx-link"),
                 tg.create_task(agi.serve_forever(), name="fastagi"),
                 tg.create_task(control.run(), name="call-control"),
+                tg.create_task(callbacks.run(), name="callbacks"),
                 tg.create_task(recovery.run(), name="fallback-recovery"),
             ]
             tg.create_task(server.serve(sockets=[http_socket]), name="http")

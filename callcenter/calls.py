@@ -63,7 +63,7 @@ class ActiveCall:
     requeue_to: str | None = None
     #: The team a voicemail left in the IVR is for (a follow-up task is created for it).
     voicemail_for: str | None = None
-    #: "outbound" for an agent's click-to-dial (callcenter/agent_dialing.py).
+    #: "outbound" for an agent's click-to-dial (agent_dialing.py) or a callback (callbacks.py).
     direction: Literal["inbound", "outbound"] = "inbound"
     #: The last DIALSTATUS of a Dial this call made (the AMI's DialEnd).
     dial_status: str | None = None

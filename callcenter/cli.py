@@ -11,6 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from acd.queue_config import QueueConfigError
 from callcenter import logs
 from callcenter.settings import Settings, SettingsError, from_env
 from prompts import cli as prompts_cli
@@ -91,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(dispatch(args, settings))
     except KeyboardInterrupt:
         return 130
-    except SettingsError as exc:
+    except (SettingsError, QueueConfigError) as exc:
         print(f"callcenter: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:

@@ -10,13 +10,13 @@ import logging
 from collections.abc import Callable
 
 from acd.engine import AcdEngine, UnknownAgent, UnknownCall
-from acd.model import AgentStatus, WrapUpMode
+from acd.model import AgentStatus, WaitingCall, WrapUpMode
 from acd.service_level import ServiceLevels
 from acd.states import AgentState, IllegalTransition
 from acd.trace import Explanation
 from agent_ws.desk import AgentView, DeskRefused, view_to_json
 from agent_ws.supervision import ForcedState, SpyMode
-from callcenter.calls import CallRegistry
+from callcenter.calls import ActiveCall, CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
 from callcenter.wallboard import Thresholds, day_start, queue_line
@@ -82,14 +82,30 @@ class Desk:
             raise DeskRefused(f"no call to wrap up (you are {status.state.value})")
         call_id = status.call_id
         call = self._registry.get(call_id)
-        if call is not None:
-            async with asyncio.timeout(RECORD_WAIT_SECONDS):
-                await call.recorded.wait()
-        await self._crm.set_disposition(call_id, agent_id, disposition, notes, self._clock.now())
+        if call is not None and self._moved_on(call, agent_id):
+            # Transferred: the call lives on with another agent (or waits for one), and its
+            # one row is written at its end; this agent's wrap-up goes into its notes.
+            call.add_note(
+                f"wrap-up by {agent_id}: {disposition}" + (f" ({notes})" if notes else "")
+            )
+        else:
+            if call is not None:
+                async with asyncio.timeout(RECORD_WAIT_SECONDS):
+                    await call.recorded.wait()
+            at = self._clock.now()
+            await self._crm.set_disposition(call_id, agent_id, disposition, notes, at)
         if self._engine.agent(AgentId(agent_id)).state is AgentState.WRAP_UP:
             self._apply(agent_id, lambda a: self._engine.finish_wrap_up(a))
         self.pops.pop(agent_id, None)
         return self._view(self._status(agent_id))
+
+    def _moved_on(self, call: ActiveCall, agent_id: str) -> bool:
+        """Whether the call went on without this agent (a transfer to a queue)."""
+        return (
+            call.agent_id != agent_id
+            or call.requeue_to is not None
+            or self._engine.is_waiting(call.call_id)
+        )
 
     # -- the team lead's side (agent_ws.supervision.SupervisorDesk) -------------------------
     def directory(self) -> dict[str, object]:
@@ -121,23 +137,40 @@ class Desk:
         }
 
     def _waiting_lines(self, now: float) -> list[dict[str, object]]:
-        """The longest-waiting calls with the ACD's one-line reason (bounded: a wallboard
-        shows a screenful, and each reason costs a pass over the agents)."""
-        oldest = sorted(self._engine.waiting(), key=lambda c: c.joined_at)[:WAITING_SHOWN]
-        lines: list[dict[str, object]] = []
-        for waiting in oldest:
-            call_id = waiting.request.call_id
-            call = self._registry.get(call_id)
-            lines.append(
-                {
-                    "call_id": call_id,
-                    "queue": waiting.request.queue,
-                    "ani": call.ani if call else None,
-                    "waited": round(now - waiting.joined_at, 1),
-                    "why": self._engine.explain(call_id).text(),
-                }
-            )
-        return lines
+        """The first calls in line (the order the ACD serves them: priority with its aging
+        bound, then join time) with the ACD's one-line reason (bounded: a wallboard shows a
+        screenful, and each reason costs a pass over the agents)."""
+        first = self._engine.in_line()[:WAITING_SHOWN]
+        return [self._waiting_line(waiting, now) for waiting in first]
+
+    def _waiting_line(self, waiting: WaitingCall, now: float) -> dict[str, object]:
+        call_id = waiting.request.call_id
+        call = self._registry.get(call_id)
+        return {
+            "call_id": call_id,
+            "queue": waiting.request.queue,
+            "ani": call.ani if call else None,
+            "priority": waiting.request.priority,
+            "tier": waiting.request.tier,
+            "waited": round(now - waiting.joined_at, 1),
+            "why": self._engine.explain(call_id).text(),
+        }
+
+    def set_priority(self, call_id: str, priority: int, by: str) -> dict[str, object] | None:
+        try:
+            self._engine.change_priority(CallId(call_id), priority, by)
+        except UnknownCall:
+            return None
+        audit.info(
+            "%s set the priority of call %s to %d",
+            by,
+            call_id,
+            priority,
+            extra={"call_id": call_id, "supervisor": by},
+        )
+        line = self._engine.in_line()
+        place = next(i for i, w in enumerate(line) if w.request.call_id == call_id)
+        return {**self._waiting_line(line[place], self._clock.now()), "position": place + 1}
 
     async def force_state(
         self, agent_id: str, state: ForcedState, reason: str | None, by: str

@@ -15,14 +15,19 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from acd.engine import AcdEngine, UnknownQueue
+from acd.entry import EntryRule, entry_decision
 from acd.model import CallRequest
 from acd.replay import WaitingEntry
+from callcenter.callbacks import Callbacks
 from callcenter.calls import ActiveCall, CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CallerFacts
 from callcenter.directory import caller_facts
+from callcenter.entry import divert
 from callcenter.gateway import AcdGateway
+from callcenter.ivr_endings import record_voicemail, transfer_out
 from callcenter.legs import end_current
+from callcenter.wait_estimate import WaitEstimates
 from crm_core.contacts import CallerMatch
 from cti.agi_server import AgiSession
 from cti.errors import ChannelGone, PbxError
@@ -30,7 +35,7 @@ from cti.ids import AgentId, CallId, QueueName, UniqueId
 from ivr.directory import CustomerDirectory
 from ivr.flow import Flow
 from ivr.interpreter import IvrOutcome
-from ivr.queue_wait import Announcing, wait_for_agent
+from ivr.queue_wait import Announcing, CallbackRequested, wait_for_agent
 from ivr.runner import run_flow
 from ivr.summary import describe
 
@@ -60,14 +65,10 @@ async def _within(seconds: float, waiting: Coroutine[Any, Any, object]) -> bool:
     return True
 
 
-#: Where Asterisk writes voicemail left in the IVR, and its limits.
-VOICEMAIL_DIR = "/var/spool/asterisk/callcenter/voicemail"
-VOICEMAIL_SILENCE_S = 5
-VOICEMAIL_MAX_S = 180
-#: How long an external number rings when the IVR transfers a caller there.
-TRANSFER_RING_S = 60
 #: The least time between two position announcements to a waiting caller.
 ANNOUNCE_EVERY_S = 45.0
+#: Said to a waiting caller who pressed 1 for a callback.
+CALLBACK_BOOKED_PROMPT = "cc-callback-booked"
 #: Tier to queue priority: gold and platinum customers are answered first.
 TIER_PRIORITY = {"platinum": 20, "gold": 10, "silver": 5, "bronze": 1, "none": 0}
 
@@ -93,7 +94,11 @@ class InboundRoute:
         trunk: str = "trunk",
         link: AmiLinkStatus | None = None,
         recovered: dict[CallId, WaitingEntry] | None = None,
+        estimates: WaitEstimates | None = None,
+        callbacks: Callbacks | None = None,
     ) -> None:
+        self._estimates = estimates
+        self._callbacks = callbacks
         self._link = link
         #: Calls the event log shows waiting when the previous run stopped (acd/replay.py).
         self._recovered = recovered
@@ -183,8 +188,12 @@ class InboundRoute:
                 clock=self._wall_clock,
             )
             self._note_ivr(call, outcome)
+            rule = self._entry_rule(outcome.queue)
+            if rule is not None:
+                outcome = await divert(session, call, rule, outcome)
+                call.queue = outcome.queue or call.queue
             if outcome.queue is None:
-                await self._end_in_ivr(session, call, outcome)
+                await self._end_in_ivr(session, call, outcome, facts)
                 return
             try:
                 self._enqueue(call, outcome, facts)
@@ -202,14 +211,22 @@ class InboundRoute:
             await self._caller_left(session, call)
 
     async def _wait_for_agent(self, session: AgiSession, call: ActiveCall) -> None:
-        connected = await wait_for_agent(
+        queue = self._engine.queues.get(QueueName(call.queue or ""))
+        offer = queue is not None and queue.offer_callback and bool(call.ani)
+        waited = await wait_for_agent(
             session,
             self._gateway,
             call.call_id,
             poll_ms=self._poll_ms,
             announcing=Announcing(min_interval_s=ANNOUNCE_EVERY_S),
+            callback_key="1" if offer and self._callbacks is not None else None,
         )
-        call.agent_id = connected.target.agent_id
+        if isinstance(waited, CallbackRequested):
+            assert self._callbacks is not None
+            self._callbacks.instead_of_waiting(call)
+            await session.stream_file(CALLBACK_BOOKED_PROMPT)
+            return
+        call.agent_id = waited.target.agent_id
         call.outcome = "answered"
 
     async def _rejoin(
@@ -243,30 +260,35 @@ class InboundRoute:
             log.error("call %s: PBX error %s; ending the session", call.call_id, exc)
             await self._caller_left(session, call)
 
-    async def _end_in_ivr(self, session: AgiSession, call: ActiveCall, outcome: IvrOutcome) -> None:
+    async def _end_in_ivr(
+        self,
+        session: AgiSession,
+        call: ActiveCall,
+        outcome: IvrOutcome,
+        facts: CallerFacts | None = None,
+    ) -> None:
         """The flow ended without a queue: a message, a transfer, a callback, or served."""
         if outcome.voicemail is not None:
-            recording = f"{VOICEMAIL_DIR}/{call.call_id}"
-            # Record(file.format,silence,maxduration,options): "k" keeps the file if the
-            # caller hangs up while speaking, which is how most messages end.
-            await session.exec(
-                "Record", f"{recording}.wav,{VOICEMAIL_SILENCE_S},{VOICEMAIL_MAX_S},k"
-            )
-            call.outcome = "voicemail"
-            call.voicemail_for = outcome.voicemail
-            call.notes = f"voicemail for {outcome.voicemail}: {recording}.wav"
+            await record_voicemail(session, call, outcome.voicemail)
         elif outcome.transfer_to is not None:
-            await session.exec(
-                "Dial", f"PJSIP/{outcome.transfer_to}@{self._trunk},{TRANSFER_RING_S}"
-            )
-            call.outcome = "transferred_out"
-            call.notes = f"transferred to {outcome.transfer_to}"
+            await transfer_out(session, call, outcome.transfer_to, self._trunk)
         elif outcome.callback_number is not None:
             call.outcome = "callback_requested"
             queue = outcome.callback_queue or "the first free agent"
-            call.notes = f"call back {outcome.callback_number} ({queue})"
-        else:
+            call.add_note(f"call back {outcome.callback_number} ({queue})")
+            if self._callbacks is not None:
+                callback = replace(outcome, queue=outcome.callback_queue, skills={})
+                request = self._request(call, callback, facts)
+                self._callbacks.from_ivr(call, outcome.callback_number, request)
+        elif call.outcome is None:
             call.outcome = "self_served"
+
+    def _entry_rule(self, queue: str | None) -> EntryRule | None:
+        config = self._engine.queues.get(QueueName(queue or ""))
+        if config is None or not config.entry_rules or self._estimates is None:
+            return None
+        snapshot = self._estimates.snapshot(config.name)
+        return entry_decision(config.entry_rules, snapshot, self._clock.now())
 
     def _wall_clock(self) -> datetime:
         return datetime.fromtimestamp(self._clock.now(), UTC)
@@ -278,10 +300,16 @@ class InboundRoute:
         call.queue = outcome.queue
 
     def _enqueue(self, call: ActiveCall, outcome: IvrOutcome, facts: CallerFacts | None) -> None:
+        call.queued_at = self._clock.now()
+        call.request = self._request(call, outcome, facts)
+        self._engine.enqueue(call.request)
+
+    def _request(
+        self, call: ActiveCall, outcome: IvrOutcome, facts: CallerFacts | None
+    ) -> CallRequest:
         tier = facts.tier if facts else "none"
         preferred = facts.preferred_agent if facts else None
-        call.queued_at = self._clock.now()
-        call.request = CallRequest(
+        return CallRequest(
             call_id=call.call_id,
             queue=QueueName(outcome.queue or ""),
             skills=dict(outcome.skills),
@@ -289,7 +317,6 @@ class InboundRoute:
             tier=tier,
             preferred_agent=AgentId(preferred) if preferred else None,
         )
-        self._engine.enqueue(call.request)
 
     async def _caller_left(self, session: AgiSession, call: ActiveCall) -> None:
         confirmed = await self._hangup_confirmed(session, call)

@@ -6,7 +6,7 @@ module finds those channels (``CoreShowChannels``: context ``cti-fallback``) aft
 AMI login and every ``SWEEP_EVERY_S`` seconds, and Redirects them into ``[cti-resume]``,
 whose FastAGI session the inbound route serves again. At start-up it reads the ACD event
 log's recent window, so a caller who was waiting gets their queue and join time back
-(``acd/replay.py``) instead of the IVR from the top.
+(``acd/replay.py``) instead of the IVR from the top, and a signed-in agent their state.
 
 Must not decide routing; a channel that keeps falling back is left alone after
 ``MAX_RESUMES`` tries (logged), so a call that crashes its session cannot loop forever.
@@ -19,12 +19,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from acd.replay import WaitingEntry, waiting_calls
+from acd.replay import AgentEntry, WaitingEntry, agent_states, waiting_calls
 from callcenter.clock import LoopClock
 from callcenter.pbx_link import PbxLink
 from crm_core.acd_log import read_events_since
 from cti.errors import PbxError
-from cti.ids import CallId
+from cti.ids import AgentId, CallId
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,9 @@ SWEEP_EVERY_S = 30.0
 MAX_RESUMES = 3
 #: How far back the event log is read at start-up: nobody waits on hold music for longer.
 REPLAY_WINDOW = timedelta(hours=2)
+#: How far back agents' state changes are read: a shift; an agent who has not changed
+#: state for longer is taken to have gone home without signing out.
+AGENT_REPLAY_WINDOW = timedelta(hours=12)
 
 
 class Recovery:
@@ -46,13 +49,21 @@ class Recovery:
         #: Calls waiting when the previous run stopped; the inbound route takes them.
         self.recovered: dict[CallId, WaitingEntry] = {}
         self._resumes: Counter[str] = Counter()
+        #: Agents signed in when the previous run stopped, and their state then.
+        self.agents: dict[AgentId, AgentEntry] = {}
 
     async def load(self) -> int:
         """Read the event log's recent window; returns how many calls were waiting."""
-        since = datetime.fromtimestamp(self._clock.now(), UTC) - REPLAY_WINDOW
+        now = datetime.fromtimestamp(self._clock.now(), UTC)
         async with self._sessions() as session:
-            events = await read_events_since(session, since)
+            events = await read_events_since(session, now - REPLAY_WINDOW)
+            changes = await read_events_since(
+                session, now - AGENT_REPLAY_WINDOW, types=("AgentStateChanged",)
+            )
         self.recovered.update(waiting_calls((e.type, e.payload) for e in events))
+        self.agents.update(agent_states((e.type, e.payload) for e in changes))
+        if self.agents:
+            log.info("event log: %d agents were signed in when we stopped", len(self.agents))
         if self.recovered:
             log.info("event log: %d calls were waiting when we stopped", len(self.recovered))
         return len(self.recovered)

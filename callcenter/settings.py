@@ -30,6 +30,8 @@ class Settings:
     ami_auth: str = "md5"
     default_region: str = "US"
     flows_dir: Path = field(default=PACKAGE_DIR / "flows")
+    #: Routing steps, overflow, wrap-up and entry rules per queue (acd/queue_config.py).
+    queues_file: Path = field(default=PACKAGE_DIR / "queues.yaml")
     ring_timeout: int = 20
     wrap_up_seconds: float = 30.0
     #: The wallboard: answered within this many seconds counts toward the service level...
@@ -107,5 +109,7 @@ def validate(s: Settings) -> None:
         raise SettingsError(f"CALLCENTER_LOG_FORMAT={s.log_format!r}: use text or json")
     if s.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         raise SettingsError(f"CALLCENTER_LOG_LEVEL={s.log_level!r}: use DEBUG..CRITICAL")
+    if not s.queues_file.is_file():
+        raise SettingsError(f"CALLCENTER_QUEUES_FILE={s.queues_file} is not a file")
     if not s.flows_dir.is_dir():
         raise SettingsError(f"CALLCENTER_FLOWS_DIR={s.flows_dir} is not a directory")

@@ -7,6 +7,7 @@ minutes that moves the right way, not a model.
 """
 
 from acd.engine import AcdEngine, UnknownCall
+from acd.entry import QueueSnapshot
 from acd.events import CallConnected, CallFinished
 from acd.states import AgentState
 from cti.ids import CallId, QueueName
@@ -32,6 +33,21 @@ class WaitEstimates:
         old = self._handle.get(queue, DEFAULT_HANDLE_S)
         self._handle[queue] = (1 - WEIGHT) * old + WEIGHT * event.talk_seconds
 
+    def snapshot(self, queue: QueueName) -> QueueSnapshot:
+        """The queue as a caller joining now finds it (for ``acd.entry`` rules)."""
+        depth = sum(1 for c in self._engine.waiting() if c.request.queue == queue)
+        serving = self._serving(queue)
+        handle = self._handle.get(queue, DEFAULT_HANDLE_S)
+        return QueueSnapshot(depth, serving, (depth + 1) * handle / max(1, serving))
+
+    def _serving(self, name: QueueName) -> int:
+        queue = self._engine.queues[name]
+        return sum(
+            1
+            for a in self._engine.agents()
+            if a.state is not AgentState.SIGNED_OUT and a.profile.skills.get(queue.skill, 0) > 0
+        )
+
     def position(self, call_id: str) -> tuple[int, float] | None:
         """(place in line, expected seconds) of a waiting call; None once it is offered."""
         try:
@@ -40,11 +56,6 @@ class WaitEstimates:
             return None
         if why.state != "waiting" or why.position is None:
             return None
-        queue = self._engine.queues[why.queue]
-        serving = sum(
-            1
-            for a in self._engine.agents()
-            if a.state is not AgentState.SIGNED_OUT and a.profile.skills.get(queue.skill, 0) > 0
-        )
+        serving = self._serving(why.queue)
         handle = self._handle.get(why.queue, DEFAULT_HANDLE_S)
         return why.position, why.position * handle / max(1, serving)

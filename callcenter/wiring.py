@@ -16,6 +16,7 @@ from acd.events import (
     CallFinished,
     CallLeftQueue,
     CallOverflowed,
+    CallPriorityChanged,
     CallQueued,
     OfferFailed,
 )
@@ -24,6 +25,7 @@ from agent_ws.desk import view_to_json
 from agent_ws.hub import Hub
 from callcenter.bus import Bus
 from callcenter.call_control import CallControl
+from callcenter.callbacks import Callbacks
 from callcenter.calls import CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.desk import Desk
@@ -48,6 +50,7 @@ ACD_EVENT_TYPES: tuple[type[AcdEvent], ...] = (
     CallLeftQueue,
     CallFinished,
     CallOverflowed,
+    CallPriorityChanged,
 )
 
 
@@ -125,6 +128,7 @@ def wire(
     estimates: WaitEstimates,
     control: CallControl,
     levels: ServiceLevels,
+    callbacks: Callbacks,
 ) -> list[Callable[[], None]]:
     """Subscribe every reaction; returns the unsubscribe callables."""
     return [
@@ -133,8 +137,10 @@ def wire(
         bus.subscribe(ChannelHungUp, control.channel_hung_up),  # after the registry saw it
         bus.subscribe(DialStarted, r.dial_started),
         bus.subscribe(DialEnded, r.dial_ended),
+        bus.subscribe(DialEnded, callbacks.dial_ended),
         bus.subscribe(DeviceStateChanged, r.device_changed),
         bus.subscribe(AgentReserved, r.agent_reserved),
+        bus.subscribe(AgentReserved, callbacks.agent_reserved),
         bus.subscribe(CallConnected, r.call_connected),
         bus.subscribe(CallConnected, estimates.call_connected),
         bus.subscribe(CallConnected, levels.record),

@@ -6,7 +6,7 @@ reader (a replay, a standby) resumes after the last sequence number it saw.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -51,10 +51,19 @@ async def read_events(
 
 
 async def read_events_since(
-    session: AsyncSession, since: datetime, *, limit: int = 100_000
+    session: AsyncSession,
+    since: datetime,
+    *,
+    limit: int = 100_000,
+    types: Collection[str] | None = None,
+    until: datetime | None = None,
 ) -> list[LoggedEvent]:
-    """Events at or after ``since``, oldest first (the replay window of a restart)."""
-    rows = await session.scalars(
-        select(AcdEvent).where(AcdEvent.at >= since).order_by(AcdEvent.seq).limit(limit)
-    )
+    """Events at or after ``since`` and before ``until`` (only of ``types`` if given),
+    oldest first: the replay window of a restart, the span of a statistics report."""
+    query = select(AcdEvent).where(AcdEvent.at >= since)
+    if until is not None:
+        query = query.where(AcdEvent.at < until)
+    if types is not None:
+        query = query.where(AcdEvent.type.in_(list(types)))
+    rows = await session.scalars(query.order_by(AcdEvent.seq).limit(limit))
     return [LoggedEvent(r.seq, r.at, r.type, dict(r.payload)) for r in rows]

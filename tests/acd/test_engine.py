@@ -2,7 +2,7 @@
 
 import pytest
 
-from acd.engine import AcdEngine, UnknownQueue
+from acd.engine import AcdEngine, UnknownCall, UnknownQueue
 from acd.events import (
     AcdEvent,
     AgentReserved,
@@ -10,6 +10,7 @@ from acd.events import (
     CallConnected,
     CallFinished,
     CallLeftQueue,
+    CallPriorityChanged,
     OfferFailed,
 )
 from acd.model import AgentProfile, CallRequest, QueueConfig
@@ -238,3 +239,58 @@ def test_a_join_time_in_the_future_is_taken_as_now(engine: AcdEngine, time: Virt
     engine.enqueue(CallRequest(CallId("c1"), SUPPORT), joined_at=time.now() + 60)
     [waiting] = engine.waiting()
     assert waiting.joined_at == time.now()
+
+
+def test_a_restored_agent_is_signed_in_in_their_old_state_and_takes_calls_if_ready(
+    engine: AcdEngine, time: VirtualTime, events: list[AcdEvent]
+) -> None:
+    engine.restore(ALICE, AgentState.NOT_READY, "Lunch", time.now() - 60)
+    alice = engine.agent(ALICE)
+    assert (alice.state, alice.reason, alice.since) == (
+        AgentState.NOT_READY,
+        "Lunch",
+        time.now() - 60,
+    )
+    cid = enqueue(engine, "c1")
+    engine.restore(BOB, AgentState.READY, None, time.now() - 10)
+    offer = engine.offer_for(cid)
+    assert offer is not None and offer.agent_id == BOB
+    restored = [e for e in events if isinstance(e, AgentStateChanged) and e.agent_id == ALICE]
+    assert [e.reason for e in restored] == ["restored after a restart", "Lunch"]
+
+
+def test_restoring_an_agent_already_signed_in_changes_nothing(engine: AcdEngine) -> None:
+    ready(engine, ALICE)
+    engine.restore(ALICE, AgentState.NOT_READY, "Lunch", 0.0)
+    assert engine.agent(ALICE).state is AgentState.READY
+
+
+def test_a_raised_priority_moves_a_waiting_call_ahead_and_is_logged(
+    engine: AcdEngine, time: VirtualTime, events: list[AcdEvent]
+) -> None:
+    first = enqueue(engine, "c1")
+    time.advance(10)
+    second = enqueue(engine, "c2")
+    engine.change_priority(second, 5, "lead")
+    assert [w.request.call_id for w in engine.in_line()] == [second, first]
+    assert events[-1] == CallPriorityChanged(second, SUPPORT, 5, 0, "lead", time.now())
+    ready(engine, BOB)
+    offer = engine.offer_for(second)
+    assert offer is not None and offer.agent_id == BOB
+
+
+def test_a_lowered_priority_keeps_the_original_join_time(
+    engine: AcdEngine, time: VirtualTime
+) -> None:
+    engine.enqueue(CallRequest(CallId("gold"), SUPPORT, priority=10))
+    joined = time.now()
+    time.advance(5)
+    second = enqueue(engine, "c2")
+    engine.change_priority(CallId("gold"), 0, "lead")
+    assert [w.request.call_id for w in engine.in_line()] == [CallId("gold"), second]
+    assert engine.in_line()[0].joined_at == joined
+
+
+def test_changing_the_priority_of_a_call_not_waiting_is_refused(engine: AcdEngine) -> None:
+    with pytest.raises(UnknownCall):
+        engine.change_priority(CallId("nobody"), 3, "lead")

@@ -6,9 +6,13 @@ out, calls ending and clock jumps, in any order. After every step:
 - every call that arrived is either still waiting or has ended exactly once (answered,
   abandoned, or overflowed out to a callback or voicemail);
 - each reservation went to the call first in priority/join order among those the agent
-  could take (checked at the moment the reservation is published).
+  could take (checked at the moment the reservation is published);
+- the statistics folded from the event log (each event written and read back as JSON, as
+  the log stores it) equal those counted live from what the test did.
 """
 
+import dataclasses
+import json
 from collections import Counter
 
 from hypothesis import settings
@@ -27,6 +31,7 @@ from acd.model import (
 )
 from acd.routing import call_order, current_step, qualifies, required_skills
 from acd.states import AgentState, IllegalTransition
+from acd.stats import StatsFold
 from cti.ids import AgentId, CallId, QueueName
 from tests.acd.fakes import VirtualTime
 
@@ -74,9 +79,15 @@ class Traffic(RuleBasedStateMachine):
             self.engine.add_agent(AgentProfile(agent_id, agent_id, f"PJSIP/{agent_id}", skills))
         self.arrived: list[CallId] = []
         self.talking: set[CallId] = set()
+        #: Counted live, from what the test does: (figure, queue or agent) -> count.
+        self.counted: Counter[tuple[str, str]] = Counter()
 
     def record(self, event: AcdEvent) -> None:
         self.events.append(event)
+        if isinstance(event, CallOverflowed):
+            self.counted["overflowed", event.queue] += 1
+            if event.to_queue:
+                self.counted["offered", event.to_queue] += 1
         if isinstance(event, AgentReserved):
             self.check_order(event)
 
@@ -98,6 +109,7 @@ class Traffic(RuleBasedStateMachine):
     def arrive(self, queue: QueueName, priority: int) -> None:
         call_id = CallId(f"c{len(self.arrived)}")
         self.arrived.append(call_id)
+        self.counted["offered", queue] += 1
         self.engine.enqueue(CallRequest(call_id, queue, priority=priority))
 
     @precondition(lambda self: self.offered())
@@ -109,11 +121,16 @@ class Traffic(RuleBasedStateMachine):
         self.engine.offer_result(offer, status)
         if status == "ANSWER":
             self.talking.add(call_id)
+            self.counted["answered", offer.queue] += 1
+            self.counted["answered", offer.agent_id] += 1
 
     @precondition(lambda self: self.engine.waiting())
     @rule(data=st.data())
     def caller_hangs_up(self, data: st.DataObject) -> None:
         call = data.draw(st.sampled_from(self.engine.waiting()))
+        self.counted["abandoned", call.request.queue] += 1
+        if self.time.now() - call.joined_at < 5:
+            self.counted["short_abandoned", call.request.queue] += 1
         self.engine.leave_queue(call.request.call_id, "caller hung up")
 
     @precondition(lambda self: self.talking)
@@ -121,6 +138,8 @@ class Traffic(RuleBasedStateMachine):
     def call_ends(self, data: st.DataObject) -> None:
         call_id = data.draw(st.sampled_from(sorted(self.talking)))
         self.talking.discard(call_id)
+        agent = next(a for a in self.engine.agents() if a.call_id == call_id)
+        self.counted["handled", agent.profile.agent_id] += 1
         self.engine.call_ended(call_id)
 
     @rule(agent_id=st.sampled_from(sorted(AGENTS)))
@@ -173,6 +192,21 @@ class Traffic(RuleBasedStateMachine):
         waiting = {c.request.call_id for c in self.engine.waiting()}
         assert waiting.isdisjoint(ends)
         assert waiting | set(ends) == set(self.arrived)
+
+    @invariant()
+    def statistics_from_the_log_equal_those_counted_live(self) -> None:
+        logged = [json.loads(json.dumps(dataclasses.asdict(e))) for e in self.events]
+        fold = StatsFold(interval=900).fold(
+            (type(e).__name__, row) for e, row in zip(self.events, logged, strict=True)
+        )
+        from_log: Counter[tuple[str, str]] = Counter()
+        for (_, queue), q in fold.queues.items():
+            for figure in ("offered", "answered", "abandoned", "short_abandoned", "overflowed"):
+                from_log[figure, queue] += getattr(q, figure)
+        for (_, agent), a in fold.agents.items():
+            from_log["answered", agent] += a.answered
+            from_log["handled", agent] += a.handled
+        assert +from_log == +self.counted
 
 
 Traffic.TestCase.settings = settings(max_examples=150, stateful_step_count=40, deadline=None)

@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from acd.replay import WaitingEntry, waiting_calls
-from cti.ids import CallId, QueueName
+from acd.replay import AgentEntry, WaitingEntry, agent_states, waiting_calls
+from acd.states import AgentState
+from cti.ids import AgentId, CallId, QueueName
 
 Row = tuple[str, dict[str, Any]]
 
@@ -64,3 +65,68 @@ def test_malformed_and_unknown_rows_are_skipped_without_raising() -> None:
         queued("c4"),
     ]
     assert list(waiting_calls(rows)) == ["c4"]
+
+
+def changed(agent: str, state: str, at: float, reason: str | None = None) -> Row:
+    return "AgentStateChanged", {
+        "agent_id": agent,
+        "state": state,
+        "previous": "x",
+        "reason": reason,
+        "duration": 1.0,
+        "call_id": None,
+        "at": at,
+    }
+
+
+def test_each_agent_gets_back_their_last_state_with_its_reason_and_start() -> None:
+    rows = [
+        changed("alice", "not_ready", 10.0, "signed in"),
+        changed("alice", "ready", 20.0),
+        changed("alice", "not_ready", 30.0, "Lunch"),
+        changed("bob", "not_ready", 15.0, "signed in"),
+        changed("bob", "ready", 25.0),
+    ]
+    assert agent_states(rows) == {
+        AgentId("alice"): AgentEntry(AgentId("alice"), AgentState.NOT_READY, "Lunch", 30.0),
+        AgentId("bob"): AgentEntry(AgentId("bob"), AgentState.READY, None, 25.0),
+    }
+
+
+def test_signed_out_agents_are_not_restored() -> None:
+    rows = [changed("alice", "ready", 20.0), changed("alice", "signed_out", 40.0)]
+    assert agent_states(rows) == {}
+
+
+def test_an_agent_on_a_call_comes_back_ready_since_before_the_call() -> None:
+    rows = [
+        changed("alice", "ready", 20.0),
+        changed("alice", "reserved", 30.0),
+        changed("alice", "on_call", 35.0),
+    ]
+    assert agent_states(rows)[AgentId("alice")] == AgentEntry(
+        AgentId("alice"), AgentState.READY, None, 20.0
+    )
+
+
+def test_an_agent_in_wrap_up_comes_back_not_ready_saying_why() -> None:
+    rows = [changed("alice", "on_call", 35.0), changed("alice", "wrap_up", 90.0)]
+    entry = agent_states(rows)[AgentId("alice")]
+    assert (entry.state, entry.reason) == (AgentState.NOT_READY, "wrap-up interrupted by a restart")
+
+
+def test_malformed_agent_rows_are_skipped() -> None:
+    rows: list[Row] = [
+        ("AgentStateChanged", {"agent_id": "alice", "state": "dancing", "at": 1.0}),
+        ("AgentStateChanged", {"agent_id": "bob", "state": "ready"}),
+        changed("carol", "ready", 5.0),
+    ]
+    assert list(agent_states(rows)) == ["carol"]
+
+
+def test_a_changed_priority_is_replayed() -> None:
+    rows = [
+        queued("c1", priority=0),
+        ("CallPriorityChanged", {"call_id": "c1", "priority": 30, "previous": 0, "at": 120.0}),
+    ]
+    assert waiting_calls(rows)[CallId("c1")].priority == 30

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from acd.queue_config import QueueConfigError
+from callcenter.queues import load_queue_file
 from callcenter.settings import Settings, SettingsError, from_env
 
 
@@ -68,3 +70,22 @@ def test_json_log_lines_carry_the_call_and_agent(capsys: pytest.CaptureFixture[s
     line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert line["msg"] == "offered c1"
     assert (line["call_id"], line["agent_id"], line["level"]) == ("c1", "alice", "INFO")
+
+
+def test_a_queue_file_that_is_not_there_is_refused_naming_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="CALLCENTER_QUEUES_FILE"):
+        from_env({"CALLCENTER_QUEUES_FILE": str(tmp_path / "nowhere.yaml")})
+
+
+def test_a_wrong_queue_file_stops_the_start_naming_the_file_and_the_place(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "queues.yaml"
+    path.write_text("support: {steps: [{skills: {support: 12}}]}\n", encoding="utf-8")
+    with pytest.raises(QueueConfigError) as refused:
+        load_queue_file(path, 30)
+    assert str(refused.value).startswith(f"{path}: support.steps[0].skills.support: ")
+
+
+def test_the_packaged_queue_file_is_valid() -> None:
+    assert load_queue_file(Settings().queues_file, 30)

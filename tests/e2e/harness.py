@@ -7,6 +7,8 @@ conditions under a deadline, never on sleeps.
 
 import asyncio
 import json
+import time
+import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
 from callcenter.app import RunningApp, run_app
+from callcenter.clock import LoopClock
 from callcenter.settings import Settings
 from crm_core.db import make_engine, make_sessionmaker, upgrade
 from crm_core.seed import seed_demo
@@ -49,13 +52,21 @@ async def seeded_db(tmp_path: Path) -> str:
     return db_url
 
 
+#: Wall time at loop time 0, per simulator: a daemon restarted against the same simulator
+#: keeps one clock, as a real restart does. (Under virtual time each run would otherwise
+#: anchor loop time to the real wall time at its start, and virtual time runs ahead.)
+_ANCHORS: "weakref.WeakKeyDictionary[Simulator, float]" = weakref.WeakKeyDictionary()
+
+
 @asynccontextmanager
 async def daemon(sim: Simulator, db_url: str, **overrides: Any) -> AsyncIterator[RunningApp]:
     """The daemon against a running simulator, logged in to its AMI; stops on exit."""
     settings = Settings(
         db_url=db_url, http_port=0, agi_port=0, ami_port=sim.ami_port, ami_auth="md5"
     ).with_overrides(**overrides)
-    async with run_app(settings) as app:
+    loop = asyncio.get_running_loop()
+    anchor = _ANCHORS.setdefault(sim, time.time() - loop.time())
+    async with run_app(settings, LoopClock(loop, wall_start=anchor + loop.time())) as app:
         sim.config.agi_port = app.agi_port
         async with asyncio.timeout(DEADLINE):
             await app.pbx.connected.wait()

@@ -17,6 +17,7 @@ from tests.e2e.harness import (
     http_client,
     ready_agent,
     running_stack,
+    until,
 )
 from tests.virtual_time import run_in_virtual_time
 
@@ -208,5 +209,47 @@ def test_the_floor_shows_service_level_and_abandonment_and_the_wrap_up_its_end(
             assert sales["today"]["abandon_rate"] == 1.0
             assert floor["thresholds"]["service_level_target"] == 0.8
             assert support["agents_by_state"]["wrap_up"] == 1
+
+    run_in_virtual_time(scenario())
+
+
+def test_a_lead_raises_a_waiting_calls_priority_and_it_is_answered_first(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_stack(tmp_path) as stack:
+            stack.sim.add_phone("1002", answer_after=1.0, talk_for=600.0)
+            engine = stack.app.engine
+            first = await stack.sim.place_call("+13125550151", HOTLINE, digits=["2"])
+            await until(lambda: engine.is_waiting(first.uniqueid), within=DEADLINE)
+            await asyncio.sleep(5)
+            second = await stack.sim.place_call("+13125550152", HOTLINE, digits=["2"])
+            await until(lambda: engine.is_waiting(second.uniqueid), within=DEADLINE)
+            async with lead_client(stack) as http:
+                url = f"/api/supervisor/calls/{second.uniqueid}/priority"
+                raised = await http.post(url, json={"priority": 30})
+                assert raised.status_code == 200
+                assert (raised.json()["priority"], raised.json()["position"]) == (30, 1)
+                floor = (await http.get("/api/supervisor/floor")).json()
+                lines = [(w["call_id"], w["priority"]) for w in floor["waiting"]]
+                assert lines == [(second.uniqueid, 30), (first.uniqueid, 0)]
+
+                for body in ({"priority": "high"}, {"priority": 101}, {}, {"priority": 5, "x": 1}):
+                    refused = await http.post(url, json=body)
+                    assert refused.status_code == 422
+                    assert refused.json()["field"] in {"priority", "x"}
+                missing = await http.post(
+                    "/api/supervisor/calls/no-such-call/priority", json={"priority": 1}
+                )
+                assert missing.status_code == 404
+
+                async with ready_agent(stack, "bob") as bob:
+                    connected = await bob.expect("call_state", lambda d: d["state"] == "connected")
+                    assert connected["call_id"] == second.uniqueid
+                    answered = await http.post(url, json={"priority": 1})
+                    assert answered.status_code == 404  # no longer waiting
+            async with agent_tab(stack, "alice") as alice:
+                forbidden = await alice.http.post(
+                    f"/api/supervisor/calls/{first.uniqueid}/priority", json={"priority": 1}
+                )
+                assert forbidden.status_code == 403
 
     run_in_virtual_time(scenario())
