@@ -7,6 +7,7 @@ dial targets), because ``ivr`` and ``acd`` never import each other.
 from collections.abc import Callable
 
 from acd.engine import AcdEngine
+from acd.events import CallOverflowed
 from acd.model import Offer
 from callcenter.wait_estimate import WaitEstimates
 from cti.ids import CallId
@@ -20,6 +21,16 @@ class AcdGateway:
         self._engine = engine
         self._ring_timeout = ring_timeout
         self._estimates = estimates
+        #: Calls an overflow took out of the ACD (voicemail, callback), until their session
+        #: reads it (``ivr.queue_wait.QueueExit``).
+        self._left: dict[str, str] = {}
+
+    def overflowed(self, event: CallOverflowed) -> None:
+        if event.action in ("voicemail", "callback"):
+            self._left[event.call_id] = event.action
+
+    def left_queue(self, call_id: str) -> str | None:
+        return self._left.pop(call_id, None)
 
     def position(self, call_id: str) -> tuple[int, float] | None:
         """For the queue announcements (``ivr.queue_wait.QueuePosition``)."""

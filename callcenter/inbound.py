@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from acd.engine import AcdEngine, UnknownQueue
+from acd.engine import AcdEngine, UnknownQueue, callback_id
 from acd.entry import EntryRule, entry_decision
 from acd.model import CallRequest
 from acd.replay import WaitingEntry
@@ -35,7 +35,7 @@ from cti.ids import AgentId, CallId, QueueName, UniqueId
 from ivr.directory import CustomerDirectory
 from ivr.flow import Flow
 from ivr.interpreter import IvrOutcome
-from ivr.queue_wait import Announcing, CallbackRequested, wait_for_agent
+from ivr.queue_wait import Announcing, CallbackRequested, LeftQueue, wait_for_agent
 from ivr.runner import run_flow
 from ivr.summary import describe
 
@@ -226,8 +226,24 @@ class InboundRoute:
             self._callbacks.instead_of_waiting(call)
             await session.stream_file(CALLBACK_BOOKED_PROMPT)
             return
+        if isinstance(waited, LeftQueue):
+            await self._overflowed_out(session, call, waited.action)
+            return
         call.agent_id = waited.target.agent_id
         call.outcome = "answered"
+
+    async def _overflowed_out(self, session: AgiSession, call: ActiveCall, action: str) -> None:
+        """The queue's last step overflowed to voicemail or a callback: carry it out."""
+        queue = call.queue or "support"
+        call.add_note(f"overflow of {queue}: {action}")
+        if action == "callback" and self._callbacks is not None and call.request and call.ani:
+            # The callback keeps the caller's join time: their place, as the issue asks.
+            joined = call.queued_at or self._clock.now()
+            self._callbacks.request(callback_id(call.call_id), call.ani, call.request, joined)
+            call.outcome = "callback_requested"
+            await session.stream_file(CALLBACK_BOOKED_PROMPT)
+            return
+        await record_voicemail(session, call, queue)
 
     async def _rejoin(
         self, session: AgiSession, call: ActiveCall, joined_at: float | None = None

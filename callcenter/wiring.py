@@ -137,6 +137,7 @@ def wire(
         bus.subscribe(ChannelHungUp, control.channel_hung_up),  # after the registry saw it
         bus.subscribe(DialStarted, r.dial_started),
         bus.subscribe(DialEnded, r.dial_ended),
+        bus.subscribe(CallOverflowed, r.gateway.overflowed),
         bus.subscribe(DialEnded, callbacks.dial_ended),
         bus.subscribe(DeviceStateChanged, r.device_changed),
         bus.subscribe(AgentReserved, r.agent_reserved),

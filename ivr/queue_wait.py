@@ -45,6 +45,22 @@ class QueuePosition(Protocol):
     def position(self, call_id: str) -> tuple[int, float] | None: ...
 
 
+@runtime_checkable
+class QueueExit(Protocol):
+    """Optional extra of a ``QueueGateway``: the ACD took the call out of its queues (an
+    overflow to voicemail or a callback); the action, once, or None while it waits."""
+
+    def left_queue(self, call_id: str) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LeftQueue:
+    """The ACD's overflow took the caller out of the queue; the shell carries it out."""
+
+    call_id: str
+    action: str
+
+
 @dataclass(frozen=True, slots=True)
 class Connected:
     target: DialTarget
@@ -99,13 +115,18 @@ async def wait_for_agent(
     poll_ms: int = 1000,
     announcing: Announcing | None = None,
     callback_key: str | None = None,
-) -> Connected | CallbackRequested:
+) -> Connected | CallbackRequested | LeftQueue:
     """Hold the caller until an agent answers; ``ChannelGone`` ends the wait."""
     hold = _Hold(channel, gateway, call_id, announcing, callback_key)
+    exits = gateway if isinstance(gateway, QueueExit) else None
     await channel.set_music(True)
     while True:
         target = gateway.poll_offer(call_id)
         if target is None:
+            action = exits.left_queue(call_id) if exits is not None else None
+            if action is not None:
+                await channel.set_music(False)
+                return LeftQueue(call_id, action)
             pressed = await hold.announce() or await channel.wait_for_digit(poll_ms)
             if callback_key is not None and pressed == callback_key:
                 await channel.set_music(False)

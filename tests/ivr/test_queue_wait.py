@@ -6,7 +6,14 @@ from dataclasses import dataclass, field
 import pytest
 
 from cti.errors import ChannelGone
-from ivr.queue_wait import Announcing, CallbackRequested, Connected, DialTarget, wait_for_agent
+from ivr.queue_wait import (
+    Announcing,
+    CallbackRequested,
+    Connected,
+    DialTarget,
+    LeftQueue,
+    wait_for_agent,
+)
 from tests.ivr.fakes import ScriptedChannel
 
 ALICE = DialTarget("alice", "PJSIP/1001", 20)
@@ -162,3 +169,27 @@ async def test_other_keys_do_not_end_the_wait() -> None:
     channel = ScriptedChannel.pressing(["5", "#"], dial_statuses=deque(["ANSWER"]))
     result = await wait_for_agent(channel, Gateway(deque([(3, ALICE)])), "c1", callback_key="1")
     assert result == Connected(ALICE)
+
+
+@dataclass
+class OverflowingGateway(Gateway):
+    """Reports, from a given poll on, that the ACD took the call out (``QueueExit``)."""
+
+    out_at_poll: int = 3
+    action: str = "voicemail"
+
+    def left_queue(self, call_id: str) -> str | None:
+        return self.action if self.polls >= self.out_at_poll else None
+
+
+async def test_an_overflow_out_of_the_queue_ends_the_wait_with_its_action() -> None:
+    channel = ScriptedChannel()
+    gateway = OverflowingGateway(deque(), out_at_poll=3, action="callback")
+    left = await wait_for_agent(channel, gateway, "c1", poll_ms=1000)
+    assert left == LeftQueue("c1", "callback")
+    assert channel.log == [
+        "SET MUSIC ON default",
+        "WAIT FOR DIGIT 1000",
+        "WAIT FOR DIGIT 1000",
+        "SET MUSIC OFF default",
+    ]
