@@ -24,6 +24,7 @@ from acd.events import (
     CallConnected,
     CallFinished,
     CallLeftQueue,
+    CallMoved,
     CallOverflowed,
     CallPriorityChanged,
     CallQueued,
@@ -261,6 +262,30 @@ class AcdEngine:
         self._waiting[call_id] = call
         now = self._clock.now()
         self._publish(CallPriorityChanged(call_id, call.request.queue, priority, previous, by, now))
+        self._dispatch()
+
+    def move_to_queue(self, call_id: CallId, queue: QueueName, by: str) -> None:
+        """A team lead moves a waiting call to another queue: it keeps its join time (its
+        place among equals), and the new queue's steps count from now (``UnknownCall``,
+        ``UnknownQueue``; a reservation in progress is released)."""
+        if queue not in self.queues:
+            raise UnknownQueue(queue)
+        call = self._unqueue(call_id)
+        if call is None:
+            raise UnknownCall(call_id)
+        before, now = call.request.queue, self._clock.now()
+        if call.reserved_for is not None:
+            agent = self._agents[call.reserved_for]
+            self._offers.pop(call_id, None)
+            self._cancel_timer(agent.profile.agent_id)
+            agent.call_id, call.reserved_for = None, None
+            self._change(agent, AgentAction.RELEASE, "call moved to another queue")
+        call.request = dataclasses.replace(call.request, queue=queue)
+        call.entered_queue_at = now
+        bisect.insort(self._order, call_order(call, self._head_start))
+        self._waiting[call_id] = call
+        self._publish(CallMoved(call_id, before, queue, by, now))
+        self._arm_step_timer(call)
         self._dispatch()
 
     def in_line(self) -> list[WaitingCall]:

@@ -110,6 +110,18 @@ class CallPriorityChanged:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class CallMoved:
+    """A team lead moved a waiting call to another queue; it keeps its original join time,
+    and that queue's routing steps count from the move."""
+
+    call_id: CallId
+    queue: QueueName
+    to_queue: QueueName
+    by: str
+    at: float
+
+
 AcdEvent = (
     AgentStateChanged
     | CallQueued
@@ -120,4 +132,5 @@ AcdEvent = (
     | CallFinished
     | CallOverflowed
     | CallPriorityChanged
+    | CallMoved
 )

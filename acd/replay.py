@@ -61,11 +61,12 @@ def waiting_calls(events: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[CallI
                     continue
                 if payload.get("action") == "queue" and payload.get("to_queue"):
                     to_queue = QueueName(str(payload["to_queue"]))
-                    waiting[call_id] = WaitingEntry(
-                        call_id, to_queue, entry.priority, entry.joined_at
-                    )
+                    waiting[call_id] = dataclasses.replace(entry, queue=to_queue)
                 else:
                     waiting.pop(call_id, None)
+            elif type_ == "CallMoved" and call_id in waiting:
+                to_queue = QueueName(str(payload["to_queue"]))
+                waiting[call_id] = dataclasses.replace(waiting[call_id], queue=to_queue)
         except (KeyError, TypeError, ValueError):
             continue
     return waiting

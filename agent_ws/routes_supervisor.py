@@ -15,7 +15,7 @@ from pydantic import AwareDatetime
 
 from .auth import Auth
 from .desk import view_to_json
-from .schemas import ForceStateBody, PriorityBody, SuperviseBody
+from .schemas import ForceStateBody, MoveBody, PriorityBody, SuperviseBody
 from .sessions import LoginSession
 from .supervision import StatsSource, SupervisorDesk
 
@@ -82,6 +82,13 @@ def supervisor_router(
         session: Lead, call_id: CallIdPath, body: PriorityBody
     ) -> dict[str, object]:
         answer = desk.set_priority(call_id, body.priority, session.user.username)
+        if answer is None:
+            raise HTTPException(404, f"call {call_id} is not waiting in a queue")
+        return answer
+
+    @router.post("/calls/{call_id}/queue")
+    async def move_call(session: Lead, call_id: CallIdPath, body: MoveBody) -> dict[str, object]:
+        answer = desk.move_to_queue(call_id, body.queue, session.user.username)
         if answer is None:
             raise HTTPException(404, f"call {call_id} is not waiting in a queue")
         return answer

@@ -38,6 +38,12 @@ class WrapUpBody(_Strict):
     notes: Notes = ""
 
 
+class MoveBody(_Strict):
+    """A team lead moves a waiting call to another queue."""
+
+    queue: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9_-]{1,64}$")]
+
+
 class PriorityBody(_Strict):
     """A team lead's new priority for a waiting call (the tiers give 0..20; see
     callcenter/inbound.py ``TIER_PRIORITY``)."""

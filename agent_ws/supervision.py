@@ -47,6 +47,11 @@ class SupervisorDesk(Protocol):
         None if no such call is waiting. Audited with ``by``."""
         ...
 
+    def move_to_queue(self, call_id: str, queue: str, by: str) -> dict[str, object] | None:
+        """Move a waiting call to another queue (keeping its join time); its floor line, or
+        None if no such call is waiting; ``DeskRefused`` for an unknown queue. Audited."""
+        ...
+
     async def supervise(
         self, agent_id: str, mode: SpyMode, phone: str, by: str
     ) -> dict[str, object]:

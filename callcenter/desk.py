@@ -9,7 +9,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from acd.engine import AcdEngine, UnknownAgent, UnknownCall
+from acd.engine import AcdEngine, UnknownAgent, UnknownCall, UnknownQueue
 from acd.model import AgentStatus, WaitingCall, WrapUpMode
 from acd.service_level import ServiceLevels
 from acd.states import AgentState, IllegalTransition
@@ -166,6 +166,25 @@ class Desk:
             by,
             call_id,
             priority,
+            extra={"call_id": call_id, "supervisor": by},
+        )
+        line = self._engine.in_line()
+        place = next(i for i, w in enumerate(line) if w.request.call_id == call_id)
+        return {**self._waiting_line(line[place], self._clock.now()), "position": place + 1}
+
+    def move_to_queue(self, call_id: str, queue: str, by: str) -> dict[str, object] | None:
+        """Move a waiting call to another queue; None if it is not waiting."""
+        try:
+            self._engine.move_to_queue(CallId(call_id), QueueName(queue), by)
+        except UnknownCall:
+            return None
+        except UnknownQueue:
+            raise DeskRefused(f"no queue named {queue!r}") from None
+        audit.info(
+            "%s moved call %s to queue %s",
+            by,
+            call_id,
+            queue,
             extra={"call_id": call_id, "supervisor": by},
         )
         line = self._engine.in_line()

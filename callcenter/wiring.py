@@ -15,6 +15,7 @@ from acd.events import (
     CallConnected,
     CallFinished,
     CallLeftQueue,
+    CallMoved,
     CallOverflowed,
     CallPriorityChanged,
     CallQueued,
@@ -51,6 +52,7 @@ ACD_EVENT_TYPES: tuple[type[AcdEvent], ...] = (
     CallFinished,
     CallOverflowed,
     CallPriorityChanged,
+    CallMoved,
 )
 
 

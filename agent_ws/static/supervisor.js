@@ -186,9 +186,55 @@ function renderWaiting(waiting) {
     cell(row, w.ani || "withheld");
     cell(row, w.queue);
     cell(row, duration(w.waited), "num");
+    cell(row, w.priority === undefined ? "" : String(w.priority), "num priority");
     cell(row, w.why, "why");
+    const actions = cell(row, "");
+    actions.append(priorityButton(w), moveControl(w));
     body.appendChild(row);
   }
+}
+
+// A waiting call's controls: raise its priority by 10, or move it to another queue.
+function priorityButton(w) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = "Priority +10";
+  button.dataset.action = "priority";
+  const next = Math.min((w.priority || 0) + 10, 100);
+  button.addEventListener("click", () => callAction(w.call_id, "priority", { priority: next }));
+  return button;
+}
+
+function moveControl(w) {
+  const select = document.createElement("select");
+  select.setAttribute("aria-label", "Move to queue");
+  select.dataset.action = "move";
+  const prompt = document.createElement("option");
+  prompt.value = "";
+  prompt.textContent = "Move to…";
+  select.append(prompt);
+  for (const q of (model.floor && model.floor.queues) || []) {
+    if (q.queue === w.queue) continue;
+    const option = document.createElement("option");
+    option.value = q.queue;
+    option.textContent = q.queue;
+    select.append(option);
+  }
+  select.addEventListener("change", () => {
+    if (select.value) callAction(w.call_id, "queue", { queue: select.value });
+  });
+  return select;
+}
+
+async function callAction(callId, what, body) {
+  const response = await fetch(`/api/supervisor/calls/${encodeURIComponent(callId)}/${what}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    credentials: "same-origin",
+    body: JSON.stringify(body),
+  });
+  const answer = await response.json().catch(() => ({}));
+  showMessage(response.ok ? "" : answer.error || `refused (${response.status})`, !response.ok);
 }
 
 function render() {

@@ -130,3 +130,12 @@ def test_a_changed_priority_is_replayed() -> None:
         ("CallPriorityChanged", {"call_id": "c1", "priority": 30, "previous": 0, "at": 120.0}),
     ]
     assert waiting_calls(rows)[CallId("c1")].priority == 30
+
+
+def test_a_call_moved_by_a_lead_waits_in_its_new_queue_from_its_first_join_time() -> None:
+    rows = [
+        queued("c1", at=10.0, priority=5),
+        ("CallMoved", {"call_id": "c1", "queue": "support", "to_queue": "sales", "by": "lead"}),
+    ]
+    entry = waiting_calls(rows)[CallId("c1")]
+    assert (entry.queue, entry.joined_at, entry.priority) == ("sales", 10.0, 5)

@@ -150,3 +150,23 @@ async def test_the_api_reference_page_lists_the_operations_without_logging_in(
         await expect(operations).to_contain_text("/api/agent/call/hold")
         await expect(operations).to_contain_text("/api/crm/contacts")
         await expect(page.locator("#docs-error")).to_be_hidden()
+
+
+async def test_a_team_lead_moves_a_waiting_call_and_raises_its_priority_from_the_wallboard(
+    page: Page, tmp_path: Path
+) -> None:
+    async with running_stack(tmp_path, prompt_seconds=0.2) as stack:
+        await page.goto(stack.base_url + "/")
+        await page.fill("#username", "lead")
+        await page.fill("#password", "demo")
+        await page.click("#login-submit")
+        await expect(page).to_have_url(stack.base_url + "/supervisor")
+        call = await stack.sim.place_call("+13125550156", HOTLINE, digits=["2"])  # support
+        row = page.locator(f'#waiting tr[data-call="{call.uniqueid}"]')
+        await expect(row).to_contain_text("support", timeout=15_000)
+        await row.locator('button[data-action="priority"]').click()
+        await expect(row.locator("td.priority")).to_have_text("10")
+        await row.locator('select[data-action="move"]').select_option("sales")
+        await expect(row).to_contain_text("sales")
+        [waiting] = stack.app.engine.waiting()
+        assert (waiting.request.queue, waiting.request.priority) == ("sales", 10)

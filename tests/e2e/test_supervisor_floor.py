@@ -253,3 +253,38 @@ def test_a_lead_raises_a_waiting_calls_priority_and_it_is_answered_first(tmp_pat
                 assert forbidden.status_code == 403
 
     run_in_virtual_time(scenario())
+
+
+def test_a_lead_moves_a_waiting_call_to_another_queue_where_it_is_answered(
+    tmp_path: Path,
+) -> None:
+    async def scenario() -> None:
+        async with running_stack(tmp_path) as stack:
+            stack.sim.add_phone("1003", answer_after=1.0, talk_for=600.0)
+            engine = stack.app.engine
+            call = await stack.sim.place_call("+13125550155", HOTLINE, digits=["2"])  # support
+            await until(lambda: engine.is_waiting(call.uniqueid), within=DEADLINE)
+            joined = next(w.joined_at for w in engine.waiting())
+            async with lead_client(stack) as http:
+                url = f"/api/supervisor/calls/{call.uniqueid}/queue"
+                for body in ({"queue": "Sales!"}, {}, {"queue": "sales", "x": 1}):
+                    assert (await http.post(url, json=body)).status_code == 422
+                unknown = await http.post(url, json={"queue": "billing"})
+                assert unknown.status_code == 409 and "no queue named" in unknown.json()["error"]
+                moved = await http.post(url, json={"queue": "sales"})
+                assert moved.status_code == 200, moved.text
+                assert (moved.json()["queue"], moved.json()["position"]) == ("sales", 1)
+                [waiting] = engine.waiting()
+                assert (waiting.request.queue, waiting.joined_at) == ("sales", joined)
+                gone = "/api/supervisor/calls/no-such-call/queue"
+                assert (await http.post(gone, json={"queue": "sales"})).status_code == 404
+            async with ready_agent(stack, "carol") as carol:  # sales 7; support 2 is not asked
+                connected = await carol.expect("call_state", lambda d: d["state"] == "connected")
+                assert connected["call_id"] == call.uniqueid
+            async with agent_tab(stack, "alice") as alice:
+                forbidden = await alice.http.post(
+                    f"/api/supervisor/calls/{call.uniqueid}/queue", json={"queue": "sales"}
+                )
+                assert forbidden.status_code == 403
+
+    run_in_virtual_time(scenario())
