@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from acd.events import CallQueued
 from callcenter.settings import PACKAGE_DIR
 from ivr.hours import WEEKDAYS
 from tests.e2e.harness import DEADLINE, ready_agent, running_stack, until
@@ -41,15 +42,17 @@ def test_a_gold_caller_hears_their_request_then_reaches_the_vip_lane_with_the_pa
         async with running_stack(tmp_path, flows_dir=flows) as stack:
             stack.sim.config.hotlines[LINE] = "inbound"
             stack.sim.add_phone("1001", answer_after=1.0, talk_for=5.0)
+            queued: list[CallQueued] = []
+            stack.app.bus.subscribe(CallQueued, queued.append)
             async with ready_agent(stack, "alice") as alice:
                 call = await stack.sim.place_call(GRACE, LINE, digits=["1", "0"])
                 pop: dict[str, Any] = await alice.expect("pop")
-                request = next(w.request for w in stack.app.engine.waiting())
                 await alice.expect("call_state", lambda d: d["state"] == "ended")
             [row] = await rows_when_settled(stack, call.uniqueid)
             assert any(c.startswith("SAY") for c in call.agi_commands)  # the readback
             assert (row.queue, row.outcome) == ("support", "answered")
-            assert request.priority >= 10  # platinum plus the VIP lane's boost
+            [joined] = queued
+            assert joined.priority >= 10  # platinum plus the VIP lane's boost
             return pop
 
     pop = run_in_virtual_time(scenario())
