@@ -2,9 +2,10 @@
 
 Owns the ``Pacer`` protocol this driver calls, ``FloorView`` (what a dialer can observe)
 and ``run_outbound``. Agents sit on nailed-up connections: an agent is free, talking, or
-in a timed wrap-up. The pacer is asked how many dials to start after every event and on
-every ``tick``; each dial takes the next lead of the list, whose fate (``sim.traffic``)
-was drawn in advance, so two pacers dialling the same list meet the same people.
+in a timed wrap-up. The pacer is asked how many dials to start on every ``tick`` and
+whenever an agent frees (as a dialer's pacing timer would); each dial takes the next
+lead of the list, whose fate (``sim.traffic``) was drawn in advance, so two pacers
+dialling the same list meet the same people.
 
 A person who answers is first heard by answering-machine detection (``amd`` seconds),
 then bridged to the longest-free agent. If none is free, the call waits for the first
@@ -155,7 +156,6 @@ class _Run:
                 deadline = answered_at + self.floor.max_connect
                 give_up = self.time.call_at(deadline, lambda: self.abandon(dial_id))
                 self.awaiting.append((dial_id, answered_at, lead, give_up))
-        self.pace()
 
     def bridge(self, lead: Lead, answered_at: float) -> None:
         now = self.time.now()
@@ -172,7 +172,6 @@ class _Run:
                 self.answers.append((answered_at, True))
                 self.pacer.live_answer(self.time.now(), abandoned=True)
                 break
-        self.pace()
 
     def talk_ended(self, agent: int, seconds: float) -> None:
         now = self.time.now()
@@ -181,7 +180,6 @@ class _Run:
         until = now + self.floor.wrap_up.draw(self.wraps)
         self.wrapping[agent] = until
         self.time.call_at(until, lambda: self.agent_freed(agent, seconds))
-        self.pace()
 
     def agent_freed(self, agent: int, talk_seconds: float) -> None:
         now = self.time.now()
