@@ -23,6 +23,7 @@ BENCHES = {
     "ivr": "bench.ivr_load",
     "routing": "bench.routing",
     "erlang": "bench.erlang",
+    "dialer": "bench.dialer",
 }
 
 
