@@ -9,10 +9,13 @@ the same lists (same seed: the same people, who answer or not the same way), at 
 rates of 15%, 25% and 40%, for three seeds; then one shift whose answer rate falls from
 25% to 10% at mid-shift. The ledger starts empty each shift (a new campaign).
 
-The figures: talk minutes per agent-hour and the abandon rate (abandoned ÷ live answers)
-of each shift, the predictive ÷ progressive ratio, and the worst value the ledger's
-30-day rate reached at any moment once 100 people had answered (before that one abandon
-is already 1%; the pacer's hard bound keeps it within the cap from the first answer).
+The pacer's answer rate is the share of people among the last 500 dials (a live estimate
+that follows a change within minutes). The figures: talk minutes per agent-hour and the
+abandon rate (abandoned ÷ live answers) of each shift, the predictive ÷ progressive
+ratio, and the worst value the ledger's 30-day rate reached at any moment once 100 people
+had answered (before that one abandon is already 1%; the pacer's hard bound keeps it
+within the cap from the first answer). The falling-rate shift also prints the worst
+abandon rate over any hour of it (a stricter window than the law's 30 days).
 
 Run: ``callcenter bench dialer [--seeds 1 2 3] [--hours 8] [--rates 0.15 0.25 0.40]``.
 """
@@ -40,6 +43,8 @@ GOAL = Fraction(2, 100)
 TARGET = Fraction(3, 200)
 #: The worst-rate figure counts from this many live answers on.
 SETTLED = 100
+#: Dials in the live answer-rate estimate (about 8 minutes of dialling at 15%).
+RECENT = 500
 
 
 @dataclass
@@ -48,8 +53,8 @@ class DialerPacer:
 
     config: PacingConfig
     ledger: AbandonLedger = field(default_factory=AbandonLedger)
-    dials_ended: int = 0
-    answered: int = 0
+    #: The answer-rate sample: the outcomes (person or not) of the last ``RECENT`` dials.
+    recent: deque[bool] = field(default_factory=lambda: deque(maxlen=RECENT))
     talk_total: float = 0.0
     talks: int = 0
     #: (live answers, abandons) after each live answer: the ledger's rate over time.
@@ -63,8 +68,8 @@ class DialerPacer:
             talking_for=tuple(now - since for since in view.talking_since),
             in_flight=len(view.dialling_since) + view.awaiting_agent,
             ringing_for=tuple(now - since for since in view.dialling_since),
-            dials_ended=self.dials_ended,
-            answered=self.answered,
+            dials_ended=len(self.recent),
+            answered=sum(self.recent),
             mean_talk=(self.talk_total + TALK_PRIOR) / (self.talks + 1),
             wrap_up=WRAP_UP,
             ledger=self.ledger,
@@ -72,8 +77,7 @@ class DialerPacer:
         return pace(state, EPOCH + view.now, self.config)
 
     def dial_ended(self, now: float, fate: DialFate, ring_seconds: float) -> None:
-        self.dials_ended += 1
-        self.answered += fate is DialFate.HUMAN
+        self.recent.append(fate is DialFate.HUMAN)
 
     def live_answer(self, now: float, *, abandoned: bool) -> None:
         self.ledger = self.ledger.record(EPOCH + now, abandoned=abandoned)
