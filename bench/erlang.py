@@ -1,31 +1,32 @@
 """The real ACD engine under Poisson traffic, measured against Erlang C and Erlang A.
 
-Owns a small discrete-event loop at virtual time: a heap of timers serves as both the
-engine's ``Clock`` and its ``Scheduler``. Calls arrive as a Poisson stream into one queue
-of N identical agents, agents answer at once (no ring time), handle times are exponential,
-wrap-up is optional (none), and, with ``--patience``, callers hang up after an exponential
-patience. The routing decisions are the engine's own (``acd.engine.AcdEngine``).
+The traffic and the clock are the simulator's discrete-event driver (``sim.inbound``):
+calls arrive as a Poisson stream into one queue of N identical agents, agents answer at
+once (no ring time), handle times are exponential, wrap-up is optional (none), and, with
+``--patience``, callers hang up after an exponential patience. ``AcdRouter`` plugs the
+real ``acd.engine.AcdEngine`` into the driver's ``Router`` protocol, so the routing
+decisions (and the engine's own timers) are the engine's; the driver only plays callers.
 
 Confidence intervals use batch means: after a warm-up, the calls are cut into equal
 batches in arrival order and the 95% interval is mean ± t·s/√batches.
 
-Run: ``python -m bench.erlang [--calls N] [--seed S] [--agents 12 13 14 15]``.
+Run: ``callcenter bench erlang [--calls N] [--seed S] [--agents 12 13 14 15]``.
 """
 
 import argparse
-import heapq
-import itertools
 import math
-import random
 import statistics
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from acd.engine import AcdEngine
 from acd.erlang import erlang_a, service_level
-from acd.events import AcdEvent, AgentReserved, CallConnected, CallLeftQueue
+from acd.events import AcdEvent, AgentReserved
 from acd.model import AgentProfile, CallRequest, QueueConfig, WrapUpMode
 from cti.ids import AgentId, CallId, QueueName
+from sim.des import VirtualTime
+from sim.inbound import Assignment, InboundTraffic, run_inbound
+from sim.traffic import Exponential, PoissonArrivals
 
 QUEUE = QueueName("q")
 RATE = 100 / 1800
@@ -36,42 +37,69 @@ BATCHES = 30
 T_29 = 2.045
 
 
-@dataclass
-class Timer:
-    due: float
-    seq: int
-    callback: Callable[[], object]
-    cancelled: bool = False
+class AcdRouter:
+    """``sim.inbound.Router`` over the real engine: one queue, ``agents`` ready agents.
 
-    def __lt__(self, other: "Timer") -> bool:
-        return (self.due, self.seq) < (other.due, other.seq)
+    The engine reads the driver's virtual time through ``self`` (a ``Clock``) and keeps its
+    timers in a ``VirtualTime`` of its own, which the driver fires through ``wake``. Each
+    reservation is answered at once (no ring time), which is when the driver hears of it.
+    """
 
-    def cancel(self) -> None:
-        self.cancelled = True
-
-
-@dataclass
-class Loop:
-    """Virtual time: ``now`` jumps to the next due timer."""
-
-    current: float = 0.0
-    heap: list[Timer] = field(default_factory=list)
-    seq: "itertools.count[int]" = field(default_factory=itertools.count)
+    def __init__(self, agents: int) -> None:
+        self._now = 0.0
+        self._timers = VirtualTime()
+        self._reserved: list[CallId] = []
+        queue = QueueConfig(QUEUE, "s", wrap_up_mode=WrapUpMode.OPTIONAL)
+        self.engine = AcdEngine([queue], clock=self, scheduler=self._timers, publish=self._hear)
+        for n in range(agents):
+            agent_id = AgentId(f"a{n}")
+            self.engine.add_agent(AgentProfile(agent_id, agent_id, f"PJSIP/{n}", {"s": 5}))
+            self.engine.sign_in(agent_id)
+            self.engine.go_ready(agent_id)
 
     def now(self) -> float:
-        return self.current
+        return self._now
 
-    def call_later(self, delay: float, callback: Callable[[], object]) -> Timer:
-        timer = Timer(self.current + delay, next(self.seq), callback)
-        heapq.heappush(self.heap, timer)
-        return timer
+    def _at(self, now: float) -> None:
+        self._now = self._timers.current = now
 
-    def run_until_idle(self) -> None:
-        while self.heap:
-            timer = heapq.heappop(self.heap)
-            if not timer.cancelled:
-                self.current = timer.due
-                timer.callback()
+    def _hear(self, event: AcdEvent) -> None:
+        if isinstance(event, AgentReserved):
+            self._reserved.append(event.call_id)
+
+    def _answer_offers(self) -> list[Assignment]:
+        made: list[Assignment] = []
+        reserved, self._reserved = self._reserved, []
+        for call_id in reserved:
+            offer = self.engine.offer_for(call_id)
+            assert offer is not None, "a reservation comes with its offer"
+            self.engine.offer_result(offer, "ANSWER")
+            made.append(Assignment(int(offer.call_id[1:]), int(offer.agent_id[1:])))
+        return made
+
+    def call_arrived(self, call: int, now: float) -> Sequence[Assignment]:
+        self._at(now)
+        self.engine.enqueue(CallRequest(CallId(f"c{call}"), QUEUE))
+        return self._answer_offers()
+
+    def call_abandoned(self, call: int, now: float) -> Sequence[Assignment]:
+        self._at(now)
+        self.engine.leave_queue(CallId(f"c{call}"), "caller hung up")
+        return self._answer_offers()
+
+    def call_ended(self, call: int, agent: int, now: float) -> Sequence[Assignment]:
+        self._at(now)
+        self.engine.call_ended(CallId(f"c{call}"))
+        return self._answer_offers()
+
+    def next_wake(self) -> float | None:
+        return self._timers.next_due()
+
+    def wake(self, now: float) -> Sequence[Assignment]:
+        self._at(now)
+        while (due := self._timers.next_due()) is not None and due <= now:
+            self._timers.step()
+        return self._answer_offers()
 
 
 @dataclass
@@ -82,47 +110,13 @@ class Outcome:
 
 
 def simulate(agents: int, calls: int, seed: int, patience: float | None = None) -> Outcome:
-    rng, loop = random.Random(seed), Loop()
-    waits: dict[CallId, float | None] = {}
-    engine: AcdEngine
-
-    def on_event(event: AcdEvent) -> None:
-        if isinstance(event, AgentReserved):
-            loop.call_later(0.0, lambda: answer(event.call_id))
-        elif isinstance(event, CallConnected):
-            waits[event.call_id] = event.waited
-            loop.call_later(rng.expovariate(1 / AHT), lambda: engine.call_ended(event.call_id))
-        elif isinstance(event, CallLeftQueue):
-            waits[event.call_id] = None
-
-    def answer(call_id: CallId) -> None:
-        offer = engine.offer_for(call_id)
-        if offer is not None:
-            engine.offer_result(offer, "ANSWER")
-
-    def arrive(n: int) -> None:
-        call_id = CallId(f"c{n}")
-        waits[call_id] = math.nan
-        engine.enqueue(CallRequest(call_id, QUEUE))
-        if patience is not None:
-            loop.call_later(rng.expovariate(1 / patience), lambda: give_up(call_id))
-        if n + 1 < calls:
-            loop.call_later(rng.expovariate(RATE), lambda: arrive(n + 1))
-
-    def give_up(call_id: CallId) -> None:
-        if engine.is_waiting(call_id) and engine.offer_for(call_id) is None:
-            engine.leave_queue(call_id, "caller hung up")
-
-    queue = QueueConfig(QUEUE, "s", wrap_up_mode=WrapUpMode.OPTIONAL)
-    engine = AcdEngine([queue], clock=loop, scheduler=loop, publish=on_event)
-    for n in range(agents):
-        agent_id = AgentId(f"a{n}")
-        engine.add_agent(AgentProfile(agent_id, agent_id, f"PJSIP/{n}", {"s": 5}))
-        engine.sign_in(agent_id)
-        engine.go_ready(agent_id)
-    loop.call_later(0.0, lambda: arrive(0))
-    loop.run_until_idle()
-    return Outcome([waits[CallId(f"c{n}")] for n in range(calls)])
+    traffic = InboundTraffic(
+        PoissonArrivals(RATE),
+        Exponential(AHT),
+        None if patience is None else Exponential(patience),
+    )
+    result = run_inbound(AcdRouter(agents), traffic, calls, seed)
+    return Outcome(list(result.waits))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +149,7 @@ def measure(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.erlang")
+    parser = argparse.ArgumentParser(prog="callcenter bench erlang")
     parser.add_argument("--calls", type=int, default=2_500_000)
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--agents", type=int, nargs="+", default=[12, 13, 14, 15])

@@ -25,6 +25,7 @@ BENCHES = {
     "routing": "bench.routing",
     "erlang": "bench.erlang",
     "crm": "bench.crm_lookup",
+    "dialer": "bench.dialer",
 }
 
 

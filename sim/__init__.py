@@ -4,6 +4,10 @@ The daemon under test logs in to the simulator's AMI server and serves the FastA
 sessions the simulator opens for hotline calls; the simulator plays the carrier's
 callers and the agents' softphones. It imports nothing else of this repository: it is
 an oracle, and a codec shared with ``cti`` would hide bugs on both sides.
+
+The discrete-event side (``des``, ``traffic``, ``inbound``, ``outbound``) runs capacity
+studies at virtual time: it defines the ``Router`` and ``Pacer`` protocols that ``bench``
+plugs the real ``acd`` and ``dialer`` cores into.
 """
 
 from sim.caller import SimCall

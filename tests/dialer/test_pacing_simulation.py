@@ -71,8 +71,17 @@ class Floor:
         self.worst_excess = max(self.worst_excess, excess)
 
     def state(self, now: float) -> PacingState:
-        soon = tuple(t - now for t in self.busy_until.values())
-        return PacingState(self.free, soon, self.in_flight, self.ended, self.answered, self.ledger)
+        # This floor does not tell talk from wrap-up: every busy agent counts as talking.
+        talking = tuple(0.0 for _ in self.busy_until)
+        return PacingState(
+            free_agents=self.free,
+            talking_for=talking,
+            in_flight=self.in_flight,
+            dials_ended=self.ended,
+            answered=self.answered,
+            wrap_up=15.0,
+            ledger=self.ledger,
+        )
 
 
 def history(days: list[tuple[int, int]]) -> AbandonLedger:
