@@ -35,6 +35,7 @@ from callcenter.inbound import InboundRoute
 from callcenter.metrics import LiveMetrics
 from callcenter.pbx_link import PbxLink
 from callcenter.recovery import Recovery
+from callcenter.service_level import ServiceLevel
 from callcenter.settings import Settings
 from callcenter.wait_estimate import WaitEstimates
 from callcenter.wiring import Reactions, wire
@@ -133,7 +134,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
     sessions = make_sessionmaker(db)
     readers = make_sessionmaker(db, read_only=True)
     flows = load_flows(settings.flows_dir)
-    bus = Bus()
+    bus = Bus(now=loop.time)
     pbx = PbxLink(settings, bus, clock)
     engine = AcdEngine(
         queues_of(flows, settings.wrap_up_seconds),
@@ -177,7 +178,8 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         finish=route.finish,
         push=hub.send_to_agent,
     )
-    wire(bus, reactions, event_log.append, floor.changed, estimates, control)
+    service = ServiceLevel()
+    wire(bus, reactions, event_log.append, floor.changed, estimates, control, service)
     agi = AgiServer({"inbound": route}, settings.agi_host, settings.agi_port)
     metrics = LiveMetrics(
         engine=engine,
@@ -188,6 +190,7 @@ async def run_app(settings: Settings) -> AsyncIterator[RunningApp]:
         agi=agi,
         event_log=event_log,
         clock=clock,
+        service=service,
     )
     web = create_app(
         sessionmaker=sessions,

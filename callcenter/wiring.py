@@ -28,6 +28,7 @@ from callcenter.clock import LoopClock
 from callcenter.desk import Desk
 from callcenter.gateway import AcdGateway
 from callcenter.pop import build_pop
+from callcenter.service_level import ServiceLevel
 from callcenter.wait_estimate import WaitEstimates
 from cti.events import (
     ChannelHungUp,
@@ -121,6 +122,7 @@ def wire(
     floor_changed: Callable[[AcdEvent], None],
     estimates: WaitEstimates,
     control: CallControl,
+    service: ServiceLevel,
 ) -> list[Callable[[], None]]:
     """Subscribe every reaction; returns the unsubscribe callables."""
     return [
@@ -134,6 +136,8 @@ def wire(
         bus.subscribe(CallConnected, r.call_connected),
         bus.subscribe(CallConnected, estimates.call_connected),
         bus.subscribe(CallFinished, estimates.call_finished),
+        bus.subscribe(CallConnected, service.call_connected),
+        bus.subscribe(CallLeftQueue, service.call_left_queue),
         bus.subscribe(CallFinished, r.call_finished),
         bus.subscribe(OfferFailed, r.offer_failed),
         bus.subscribe(AgentStateChanged, r.agent_state_changed),
