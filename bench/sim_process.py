@@ -27,19 +27,36 @@ class LoadOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class Phones:
+    """Agents' softphones to register before the daemon logs in: each answers after
+    ``answer_after`` seconds of ringing and hangs up after ``talk_for`` seconds."""
+
+    extensions: list[str]
+    answer_after: float
+    talk_for: float
+
+
+@dataclass(frozen=True, slots=True)
 class LoadResult:
     report: LoadReport
     cpu_seconds: float
 
 
-def child_main(conn: Connection, hotline: str, prompt_seconds: float, max_calls: int) -> None:
+def child_main(
+    conn: Connection, hotline: str, prompt_seconds: float, max_calls: int, phones: Phones | None
+) -> None:
     raise_fd_limit(max_calls)
-    asyncio.run(_serve(conn, hotline, prompt_seconds))
+    asyncio.run(_serve(conn, hotline, prompt_seconds, phones))
 
 
-async def _serve(conn: Connection, hotline: str, prompt_seconds: float) -> None:
+async def _serve(
+    conn: Connection, hotline: str, prompt_seconds: float, phones: Phones | None
+) -> None:
     config = SimConfig(ami_port=0, hotlines={hotline: "inbound"}, prompt_seconds=prompt_seconds)
     sim = Simulator(config)
+    for extension in phones.extensions if phones else ():
+        assert phones is not None
+        sim.add_phone(extension, answer_after=phones.answer_after, talk_for=phones.talk_for)
     await sim.start()
     conn.send(sim.ami_port)
     try:
@@ -57,12 +74,14 @@ async def _serve(conn: Connection, hotline: str, prompt_seconds: float) -> None:
 class SimProcess:
     """``start()`` → the simulator's AMI port; ``load()`` as often as needed; ``stop()``."""
 
-    def __init__(self, hotline: str, prompt_seconds: float, max_calls: int) -> None:
+    def __init__(
+        self, hotline: str, prompt_seconds: float, max_calls: int, phones: Phones | None = None
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, child_end = context.Pipe()
         self._process = context.Process(
             target=child_main,
-            args=(child_end, hotline, prompt_seconds, max_calls),
+            args=(child_end, hotline, prompt_seconds, max_calls, phones),
             name="pbx-simulator",
             daemon=True,
         )
