@@ -22,6 +22,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -82,15 +83,18 @@ async def sample_floor(app: RunningApp, profile: Profile, samples: list[Sample])
         elapsed = time.monotonic() - start
         depth = len(app.engine.waiting())
         samples.append(Sample(elapsed, depth, len(app.registry.active())))
-        progress(elapsed, profile.duration, depth, samples[-1].calls)
+        states = Counter(str(a.state) for a in app.engine.agents())
+        progress(elapsed, profile.duration, samples[-1], states)
         await asyncio.sleep(SAMPLE_EVERY)
 
 
-def progress(elapsed: float, duration: float, depth: int, calls: int) -> None:
+def progress(elapsed: float, duration: float, sample: Sample, states: Counter[str]) -> None:
     done = min(1.0, elapsed / duration)
     bar = "#" * int(done * 30)
-    print(f"\r[{bar:<30}] {elapsed:5.0f}/{duration:g} s  calls up {calls:5d}  "
-          f"queued {depth:5d}", end="", file=sys.stderr, flush=True)  # fmt: skip
+    agents = " ".join(f"{state} {n}" for state, n in sorted(states.items()))
+    print(f"\r[{bar:<30}] {elapsed:4.0f}/{duration:g} s  calls up {sample.calls:5d}  "
+          f"queued {sample.queued:5d}  agents: {agents}  ", end="", file=sys.stderr,
+          flush=True)  # fmt: skip
 
 
 async def until(condition: Callable[[], bool], within: float) -> bool:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import multiprocessing
+import os
 import sqlite3
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -39,6 +40,9 @@ class NaiveResult:
 
 def child_main(conn: Connection, db: str, agents: dict[str, str], max_clients: int) -> None:
     raise_fd_limit(2 * max_clients)
+    # Lowest priority: the baseline gets only CPU nobody else wants, so its scans do not
+    # slow the daemon it is compared with (on a busy machine its own latency pays for it).
+    os.nice(19)
     asyncio.run(Connector(conn, db, agents).serve())
 
 

@@ -1,9 +1,10 @@
 """The PBX simulator in a process of its own, driven by a benchmark over a pipe.
 
-Owns: the child side (start a ``Simulator``, send back its AMI port, run each scripted load
-it is sent with ``sim.run_load``, send back the report and its own CPU seconds) and
-``SimProcess``, the parent's handle on it. One process per side means the daemon's event
-loop is measured alone, as it would be next to a real Asterisk.
+Owns: the child side (start a ``Simulator`` with the agents' ``Phones`` if any, send back
+its AMI port, run each scripted load it is sent with ``sim.run_load``, send back the
+report and its own CPU seconds) and ``SimProcess``, the parent's handle on it. One
+process per side means the daemon's event loop is measured alone, as it would be next to
+a real Asterisk.
 Must import nothing of ours but ``sim`` and ``bench.measure``: the child stands for Asterisk.
 """
 
@@ -96,7 +97,8 @@ class SimProcess:
 
     async def load(self, order: LoadOrder) -> LoadResult:
         self._conn.send(order)
-        async with asyncio.timeout(order.deadline + START_LIMIT):
+        # The child stops its load at the deadline; a starved machine may need long after.
+        async with asyncio.timeout(order.deadline + 5 * START_LIMIT):
             result: LoadResult = await asyncio.to_thread(self._conn.recv)
         return result
 
