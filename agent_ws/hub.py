@@ -91,16 +91,19 @@ class HubClient:
             return False
         return True
 
-    def request_close(self, code: int, reason: str) -> None:
-        """Drop what is still queued and have the writer close the socket with ``code``."""
+    def request_close(self, code: int, reason: str) -> int:
+        """Drop what is still queued and have the writer close the socket with ``code``;
+        returns how many queued messages were dropped."""
         if self.closed:
-            return
+            return 0
         self.closed = True
         self.close_code = code
         self._close_reason = reason
+        dropped = 0
         while not self._outbox.empty():
-            self._outbox.get_nowait()
+            dropped += self._outbox.get_nowait() is not None
         self._outbox.put_nowait(None)
+        return dropped
 
     async def run(self) -> None:
         """Send queued messages in order until a close is requested or the peer is gone.
@@ -137,6 +140,9 @@ class Hub:
         self.history = history
         #: Clients disconnected because their outbox overflowed.
         self.dropped_clients = 0
+        #: Messages those clients never got from this connection: the one that did not
+        #: fit and what was still queued (they are replayed on a resume, if still kept).
+        self.dropped_frames = 0
         #: Changes on every start, so a resume across a restart gets a snapshot.
         self.epoch = secrets.token_hex(4)
         self._clock = clock
@@ -255,11 +261,12 @@ class Hub:
     def _overflow(self, client: HubClient) -> None:
         self.dropped_clients += 1
         log.warning("outbox of a %s client of %s overflowed", client.role, client.agent_id)
-        self._close(client, CLOSE_OVERFLOW, "outbox overflow")
+        self.dropped_frames += 1 + self._close(client, CLOSE_OVERFLOW, "outbox overflow")
 
-    def _close(self, client: HubClient, code: int, reason: str) -> None:
-        client.request_close(code, reason)
+    def _close(self, client: HubClient, code: int, reason: str) -> int:
+        dropped = client.request_close(code, reason)
         self.disconnect(client)
+        return dropped
 
     def _missed(
         self, stream: _Stream, resume_from: int | None, epoch: str | None

@@ -1,9 +1,10 @@
 """The PBX simulator in a process of its own, driven by a benchmark over a pipe.
 
-Owns: the child side (start a ``Simulator``, send back its AMI port, run each scripted load
-it is sent with ``sim.run_load``, send back the report and its own CPU seconds) and
-``SimProcess``, the parent's handle on it. One process per side means the daemon's event
-loop is measured alone, as it would be next to a real Asterisk.
+Owns: the child side (start a ``Simulator`` with the agents' ``Phones`` if any, send back
+its AMI port, run each scripted load it is sent with ``sim.run_load``, send back the
+report and its own CPU seconds) and ``SimProcess``, the parent's handle on it. One
+process per side means the daemon's event loop is measured alone, as it would be next to
+a real Asterisk.
 Must import nothing of ours but ``sim`` and ``bench.measure``: the child stands for Asterisk.
 """
 
@@ -27,19 +28,36 @@ class LoadOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class Phones:
+    """Agents' softphones to register before the daemon logs in: each answers after
+    ``answer_after`` seconds of ringing and hangs up after ``talk_for`` seconds."""
+
+    extensions: list[str]
+    answer_after: float
+    talk_for: float
+
+
+@dataclass(frozen=True, slots=True)
 class LoadResult:
     report: LoadReport
     cpu_seconds: float
 
 
-def child_main(conn: Connection, hotline: str, prompt_seconds: float, max_calls: int) -> None:
+def child_main(
+    conn: Connection, hotline: str, prompt_seconds: float, max_calls: int, phones: Phones | None
+) -> None:
     raise_fd_limit(max_calls)
-    asyncio.run(_serve(conn, hotline, prompt_seconds))
+    asyncio.run(_serve(conn, hotline, prompt_seconds, phones))
 
 
-async def _serve(conn: Connection, hotline: str, prompt_seconds: float) -> None:
+async def _serve(
+    conn: Connection, hotline: str, prompt_seconds: float, phones: Phones | None
+) -> None:
     config = SimConfig(ami_port=0, hotlines={hotline: "inbound"}, prompt_seconds=prompt_seconds)
     sim = Simulator(config)
+    for extension in phones.extensions if phones else ():
+        assert phones is not None
+        sim.add_phone(extension, answer_after=phones.answer_after, talk_for=phones.talk_for)
     await sim.start()
     conn.send(sim.ami_port)
     try:
@@ -57,12 +75,14 @@ async def _serve(conn: Connection, hotline: str, prompt_seconds: float) -> None:
 class SimProcess:
     """``start()`` → the simulator's AMI port; ``load()`` as often as needed; ``stop()``."""
 
-    def __init__(self, hotline: str, prompt_seconds: float, max_calls: int) -> None:
+    def __init__(
+        self, hotline: str, prompt_seconds: float, max_calls: int, phones: Phones | None = None
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, child_end = context.Pipe()
         self._process = context.Process(
             target=child_main,
-            args=(child_end, hotline, prompt_seconds, max_calls),
+            args=(child_end, hotline, prompt_seconds, max_calls, phones),
             name="pbx-simulator",
             daemon=True,
         )
@@ -77,7 +97,8 @@ class SimProcess:
 
     async def load(self, order: LoadOrder) -> LoadResult:
         self._conn.send(order)
-        async with asyncio.timeout(order.deadline + START_LIMIT):
+        # The child stops its load at the deadline; a starved machine may need long after.
+        async with asyncio.timeout(order.deadline + 5 * START_LIMIT):
             result: LoadResult = await asyncio.to_thread(self._conn.recv)
         return result
 

@@ -39,6 +39,7 @@ from callcenter.metrics import LiveMetrics
 from callcenter.pbx_link import PbxLink
 from callcenter.queues import load_queue_file
 from callcenter.recovery import Recovery
+from callcenter.service_level import ServiceLevel
 from callcenter.settings import Settings
 from callcenter.statistics import Statistics
 from callcenter.wait_estimate import WaitEstimates
@@ -153,7 +154,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
     sessions = make_sessionmaker(db)
     readers = make_sessionmaker(db, read_only=True)
     flows = load_flows(settings.flows_dir)
-    bus = Bus()
+    bus = Bus(now=loop.time)
     pbx = PbxLink(settings, bus, clock)
     engine = AcdEngine(
         queues_of(flows, settings.wrap_up_seconds, settings.queues_file),
@@ -224,7 +225,18 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
         push=hub.send_to_agent,
         clock=clock.now,
     )
-    wire(bus, reactions, event_log.append, floor.changed, estimates, control, levels, callbacks)
+    service = ServiceLevel()
+    wire(
+        bus,
+        reactions,
+        event_log.append,
+        floor.changed,
+        estimates,
+        control,
+        levels,
+        callbacks,
+        service,
+    )
     for event_type in ACD_EVENT_TYPES:
         bus.subscribe(event_type, statistics.event)
     restore_agents(engine, recovery)
@@ -239,6 +251,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
         agi=agi,
         event_log=event_log,
         clock=clock,
+        service=service,
     )
     web = create_app(
         sessionmaker=sessions,

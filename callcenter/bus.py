@@ -8,6 +8,7 @@ The bus is an interface so it can later fan out through a broker to several gate
 
 import asyncio
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -19,16 +20,21 @@ Handler = Callable[[Any], None]
 
 
 class Bus:
-    def __init__(self, max_pending: int = 100_000) -> None:
-        self._queue: asyncio.Queue[object] = asyncio.Queue(max_pending)
+    def __init__(
+        self, max_pending: int = 100_000, *, now: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._queue: asyncio.Queue[tuple[float, object]] = asyncio.Queue(max_pending)
         self._handlers: dict[type, list[Handler]] = defaultdict(list)
+        self._now = now
         self.dropped = 0
         self.delivered = 0
         self.handler_failures = 0
+        #: Seconds the event delivered last had waited since it was published.
+        self.last_wait = 0.0
 
     def publish(self, event: object) -> None:
         try:
-            self._queue.put_nowait(event)
+            self._queue.put_nowait((self._now(), event))
         except asyncio.QueueFull:
             self.dropped += 1
             log.error(
@@ -49,10 +55,17 @@ class Bus:
     def pending(self) -> int:
         return self._queue.qsize()
 
+    @property
+    def lag(self) -> float:
+        """How far delivery runs behind publication: the wait of the event delivered last,
+        or 0 when nothing is pending (an idle bus is not late)."""
+        return self.last_wait if self.pending else 0.0
+
     async def run(self) -> None:
         """Deliver events forever, in publication order."""
         while True:
-            event = await self._queue.get()
+            published_at, event = await self._queue.get()
+            self.last_wait = self._now() - published_at
             self.deliver(event)
             self._queue.task_done()
 

@@ -26,7 +26,10 @@ BENCHES = {
     "erlang": "bench.erlang",
     "crm": "bench.crm_lookup",
     "dialer": "bench.dialer",
+    "e2e": "bench.e2e",
 }
+#: What ``callcenter bench`` runs when given only options (``callcenter bench --profile quick``).
+DEFAULT_BENCH = "e2e"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser(
         "bench", help="run a benchmark (figures against a baseline measured in the same run)"
     )
-    bench.add_argument("name", choices=sorted(BENCHES))
+    bench.add_argument(
+        "name", choices=sorted(BENCHES), help=f"which benchmark (options alone: {DEFAULT_BENCH})"
+    )
     bench.add_argument("bench_args", nargs=argparse.REMAINDER, help="passed to the benchmark")
 
     db = sub.add_parser("db", help="database maintenance")
@@ -72,8 +77,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def with_default_bench(argv: Sequence[str]) -> list[str]:
+    """``bench`` followed by an option (not a name, not ``-h``) means ``bench e2e …``."""
+    args = list(argv)
+    at = 0
+    while at < len(args) and args[at].startswith("-"):  # the global options and their values
+        at += 1 if "=" in args[at] or args[at] in ("-h", "--help") else 2
+    if args[at : at + 1] == ["bench"]:
+        rest = args[at + 1 :]
+        if not rest or (rest[0].startswith("-") and rest[0] not in ("-h", "--help")):
+            args.insert(at + 1, DEFAULT_BENCH)
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(with_default_bench(sys.argv[1:] if argv is None else argv))
     if args.command == "bench":
         # Benchmarks run their own loops and print their own figures.
         module = importlib.import_module(BENCHES[args.name])

@@ -2,7 +2,8 @@
 
 Owns one collector that reads the running parts at scrape time (nothing is counted twice
 or kept in step by hand): calls by state, queue depth and longest wait, agents by state,
-the AMI link, the bus, WebSocket clients and FastAGI sessions.
+service level, the AMI link and its lag, the bus, WebSocket clients and dropped frames,
+and FastAGI sessions. The names are listed in docs/metrics.md.
 """
 
 from collections import Counter
@@ -20,6 +21,7 @@ from callcenter.calls import ActiveCall, CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.event_log import EventLogWriter
 from callcenter.pbx_link import PbxLink
+from callcenter.service_level import QueueTally, ServiceLevel
 from cti.agi_server import AgiServer
 
 
@@ -35,6 +37,7 @@ class LiveMetrics(Collector):
         agi: AgiServer,
         event_log: EventLogWriter,
         clock: LoopClock,
+        service: ServiceLevel,
     ) -> None:
         self._engine = engine
         self._calls = registry
@@ -44,6 +47,7 @@ class LiveMetrics(Collector):
         self._agi = agi
         self._event_log = event_log
         self._clock = clock
+        self._service = service
         self.registry = CollectorRegistry(auto_describe=False)
         self.registry.register(self)
 
@@ -54,6 +58,7 @@ class LiveMetrics(Collector):
         yield from self._call_metrics()
         yield from self._queue_metrics()
         yield self._agent_metric()
+        yield from self._service_metrics()
         yield from self._link_metrics()
 
     def _call_metrics(self) -> Iterator[Metric]:
@@ -91,6 +96,32 @@ class LiveMetrics(Collector):
             agents.add_metric([state.value], counts.get(state, 0))
         return agents
 
+    def _service_metrics(self) -> Iterator[Metric]:
+        threshold = f"{self._service.threshold:g}"
+        level = GaugeMetricFamily(
+            "callcenter_service_level",
+            "Calls answered within the threshold / calls answered, since start",
+            labels=["queue", "threshold_seconds"],
+        )
+        answered = CounterMetricFamily(
+            "callcenter_calls_answered", "Calls answered by an agent", labels=["queue"]
+        )
+        within = CounterMetricFamily(
+            "callcenter_calls_answered_within_threshold",
+            "Calls answered within the service-level threshold",
+            labels=["queue", "threshold_seconds"],
+        )
+        abandoned = CounterMetricFamily(
+            "callcenter_calls_abandoned", "Calls that left a queue unanswered", labels=["queue"]
+        )
+        for name in self._engine.queues:
+            tally = self._service.queues.get(name, QueueTally())
+            level.add_metric([name, threshold], round(tally.level, 4))
+            answered.add_metric([name], tally.answered)
+            within.add_metric([name, threshold], tally.answered_within)
+            abandoned.add_metric([name], tally.abandoned)
+        yield from (level, answered, within, abandoned)
+
     def _link_metrics(self) -> Iterator[Metric]:
         yield _gauge(
             "callcenter_ami_connected",
@@ -98,6 +129,7 @@ class LiveMetrics(Collector):
             1 if self._pbx.connected.is_set() else 0,
         )
         yield _counter("callcenter_ami_connects", "AMI logins since start", self._pbx.connects)
+        yield _counter("callcenter_ami_frames", "AMI frames read since start", self._pbx.frames)
         yield _counter(
             "callcenter_ami_anomalies",
             "AMI events that did not fit the call model",
@@ -105,8 +137,13 @@ class LiveMetrics(Collector):
         )
         yield _gauge(
             "callcenter_bus_pending",
-            "Events published, not yet delivered (AMI lag)",
+            "Events published, not yet delivered (AMI lag, in events)",
             self._bus.pending,
+        )
+        yield _gauge(
+            "callcenter_ami_lag_seconds",
+            "How long the event delivered last waited on the bus (0 when none pending)",
+            round(self._bus.lag, 6),
         )
         yield _counter("callcenter_bus_dropped", "Events dropped on a full bus", self._bus.dropped)
         yield _counter(
@@ -117,6 +154,11 @@ class LiveMetrics(Collector):
             "callcenter_ws_dropped_clients",
             "Clients cut for a full outbox",
             self._hub.dropped_clients,
+        )
+        yield _counter(
+            "callcenter_ws_dropped_frames",
+            "Messages lost with the clients cut for a full outbox",
+            self._hub.dropped_frames,
         )
         yield _gauge(
             "callcenter_fastagi_sessions", "Open FastAGI sessions", self._agi.active_sessions

@@ -41,8 +41,11 @@ class PbxLink:
         self.telephony: Telephony | None = None
         self.connected = asyncio.Event()
         self.connects = 0
+        #: AMI frames read since start (events and responses), for /metrics and benches.
+        self.frames = 0
 
     def on_frame(self, msg: AmiMessage) -> None:
+        self.frames += 1
         if self.telephony is not None:
             self.telephony.on_event(msg)
         self._publish(self.tracker.feed(msg, self._clock.now()))

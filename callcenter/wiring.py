@@ -33,6 +33,7 @@ from callcenter.desk import Desk
 from callcenter.gateway import AcdGateway
 from callcenter.legs import open_leg
 from callcenter.pop import build_pop
+from callcenter.service_level import ServiceLevel
 from callcenter.wait_estimate import WaitEstimates
 from cti.events import (
     ChannelHungUp,
@@ -131,6 +132,7 @@ def wire(
     control: CallControl,
     levels: ServiceLevels,
     callbacks: Callbacks,
+    service: ServiceLevel,
 ) -> list[Callable[[], None]]:
     """Subscribe every reaction; returns the unsubscribe callables."""
     return [
@@ -149,6 +151,8 @@ def wire(
         bus.subscribe(CallConnected, levels.record),
         bus.subscribe(CallLeftQueue, levels.record),
         bus.subscribe(CallFinished, estimates.call_finished),
+        bus.subscribe(CallConnected, service.call_connected),
+        bus.subscribe(CallLeftQueue, service.call_left_queue),
         bus.subscribe(CallFinished, r.call_finished),
         bus.subscribe(OfferFailed, r.offer_failed),
         bus.subscribe(AgentStateChanged, r.agent_state_changed),

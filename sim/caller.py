@@ -60,6 +60,9 @@ class SimCall:
         self.agi_commands: list[str] = []
         self.played: list[tuple[str, str]] = []
         self.dial_statuses: list[str] = []
+        #: (destination, ``time.monotonic()``) of each DialBegin: when each agent's phone
+        #: began to ring for this caller.
+        self.rings: list[tuple[str, float]] = []
         self.ended = asyncio.Event()
         self.patience = patience
         self._entries: deque[str] = deque(digits)
@@ -113,6 +116,9 @@ class SimCall:
     def on_state(self, state: str) -> None:
         if self.state != "ended":
             self.state = state
+
+    def on_dial_begin(self, destination: str, monotonic: float) -> None:
+        self.rings.append((destination, monotonic))
 
     def on_dial_end(self, status: str) -> None:
         self.dial_statuses.append(status)

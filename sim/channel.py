@@ -99,6 +99,10 @@ class Party(Protocol):
     def on_state(self, state: str) -> None:
         """Where the call is now: ivr, ringing-agent, talking, on-hold..."""
 
+    def on_dial_begin(self, destination: str, monotonic: float) -> None:
+        """A Dial on the caller's channel began ringing ``destination`` (its DialBegin),
+        stamped with the system-wide ``time.monotonic()`` for cross-process latencies."""
+
     def on_dial_end(self, status: str) -> None:
         """A Dial on the caller's channel ended with this DIALSTATUS."""
 

@@ -23,6 +23,7 @@ Must not know about FastAGI: the caller's coroutine may be AGI EXEC or the dialp
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -193,6 +194,9 @@ class DialRun:
         pbx.emit(events.new_callerid(peer))
         pbx.emit(events.new_connected_line(peer))
         pbx.emit(events.dial_begin(caller, peer, resource))
+        if caller.party is not None:
+            # Real time, not the loop's: benchmarks compare it with other processes' stamps.
+            caller.party.on_dial_begin(resource, time.monotonic())
         self.peer = peer
         return peer
 

@@ -1,9 +1,10 @@
 """Scripted load for benchmarks: many carrier callers placed over a ramp, each with keys to press.
 
-Owns: ``CallerScript`` (who dials which number and the entries they key in, as
-``Simulator.place_call`` takes them), ``run_load`` (places the calls evenly over ``ramp``
-seconds, samples how many callers are in a FastAGI session at once, waits until every
-call ended or the deadline passed) and the ``LoadReport`` it returns.
+Owns: ``CallerScript`` (who dials which number, the entries they key in and how long
+they wait before hanging up, as ``Simulator.place_call`` takes them), ``run_load``
+(places the calls evenly over ``ramp`` seconds, samples how many callers are in a
+FastAGI session at once, waits until every call ended or the deadline passed)
+and the ``LoadReport`` it returns.
 Must not know about the daemon: the dialplan and the FastAGI server end the calls.
 """
 
@@ -26,6 +27,8 @@ class CallerScript:
     ani: str
     dnis: str
     digits: tuple[str, ...] = ()
+    #: seconds before the caller hangs up unless an agent answered (None: never)
+    patience: float | None = None
 
 
 @dataclass
@@ -38,6 +41,11 @@ class LoadReport:
     seconds: float = 0.0
     outcomes: dict[str, int] = field(default_factory=dict)
     uniqueids: list[str] = field(default_factory=list)
+    #: each call's outcome by its Uniqueid (``UNFINISHED`` when still up at the deadline)
+    call_outcomes: dict[str, str] = field(default_factory=dict)
+    #: each call's agent rings by its Uniqueid: (destination, ``time.monotonic()`` of the
+    #: DialBegin), so a benchmark in another process can time what followed each ring
+    rings: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
 
 async def run_load(
@@ -62,7 +70,10 @@ async def run_load(
     async def place() -> None:
         for n, script in enumerate(scripts):
             await asyncio.sleep(max(0.0, start + ramp * n / len(scripts) - loop.time()))
-            calls.append(await sim.place_call(script.ani, script.dnis, digits=script.digits))
+            call = await sim.place_call(
+                script.ani, script.dnis, digits=script.digits, patience=script.patience
+            )
+            calls.append(call)
         placing_done.set()
 
     async def sample() -> None:
@@ -80,8 +91,10 @@ async def run_load(
     report.seconds = loop.time() - start
     report.placed = len(calls)
     report.ended = sum(1 for c in calls if c.ended.is_set())
-    report.outcomes = dict(
-        Counter(c.outcome if c.ended.is_set() and c.outcome else UNFINISHED for c in calls)
-    )
+    report.call_outcomes = {
+        c.uniqueid: c.outcome if c.ended.is_set() and c.outcome else UNFINISHED for c in calls
+    }
+    report.outcomes = dict(Counter(report.call_outcomes.values()))
     report.uniqueids = [c.uniqueid for c in calls]
+    report.rings = {c.uniqueid: list(c.rings) for c in calls if c.rings}
     return report

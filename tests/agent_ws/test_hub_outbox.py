@@ -165,6 +165,8 @@ async def test_a_stalled_client_overflows_and_is_closed_4008_while_others_keep_r
     assert still_connected == 1
     assert [m["data"] for m in fast.sent[1:]] == [{"n": n} for n in range(10)]
     assert len(slow.sent) < 10
+    # lost with the cut: a full outbox and the message that did not fit
+    assert hub.dropped_frames == hub.max_outbox + 1
 
 
 async def test_senders_never_wait_even_when_every_client_is_stalled(clock: FakeClock) -> None:

@@ -47,3 +47,22 @@ def test_bench_runs_a_benchmark_and_prints_its_figures(
     out = capsys.readouterr().out
     assert "1000 agents x 500 waiting x 20 skills" in out
     assert "10,000 / 1,000 agents" in out
+
+
+def test_bench_with_only_options_runs_the_end_to_end_bench_and_names_still_pick_a_bench() -> None:
+    from callcenter.cli import with_default_bench
+
+    assert with_default_bench(["bench", "--profile", "quick"]) == [
+        "bench", "e2e", "--profile", "quick"
+    ]  # fmt: skip
+    assert with_default_bench(["--log-level", "INFO", "bench"]) == [
+        "--log-level",
+        "INFO",
+        "bench",
+        "e2e",
+    ]
+    assert with_default_bench(["bench", "routing", "--samples", "5"]) == [
+        "bench", "routing", "--samples", "5"
+    ]  # fmt: skip
+    assert with_default_bench(["bench", "--help"]) == ["bench", "--help"]
+    assert with_default_bench(["demo", "--db", "bench"]) == ["demo", "--db", "bench"]

@@ -40,3 +40,42 @@ def test_metrics_show_a_waiting_call_then_the_agent_on_it(tmp_path: Path) -> Non
                 assert sample(ringing, "callcenter_ws_clients") == 1
 
     run_in_virtual_time(scenario())
+
+
+#: Every figure issue 9 asks /metrics for, by family name (docs/metrics.md).
+ISSUE_FAMILIES = (
+    "callcenter_calls",  # calls by state
+    "callcenter_queue_depth",
+    "callcenter_queue_longest_wait_seconds",
+    "callcenter_agents",  # agents by state
+    "callcenter_service_level",
+    "callcenter_calls_answered_within_threshold_total",
+    "callcenter_ami_lag_seconds",
+    "callcenter_ami_frames_total",
+    "callcenter_ws_clients",
+    "callcenter_ws_dropped_frames_total",
+    "callcenter_fastagi_sessions",
+)
+
+
+def test_metrics_list_every_family_an_operator_watches_and_count_an_answer_in_service_level(
+    tmp_path: Path,
+) -> None:
+    async def scenario() -> None:
+        async with running_stack(tmp_path) as stack:
+            stack.sim.add_phone("1001", answer_after=1.0, talk_for=5.0)
+            async with ready_agent(stack, "alice") as alice:
+                call = await stack.sim.place_call("+12125550100", HOTLINE, digits=["2"])
+                await alice.expect("call_state", lambda d: d["state"] == "connected")
+                async with http_client(stack) as http:
+                    text = (await http.get("/metrics")).text
+                async with asyncio.timeout(DEADLINE):
+                    await call.ended.wait()
+        names = {line.split("{")[0].split(" ")[0] for line in text.splitlines() if line[:1] != "#"}
+        assert set(ISSUE_FAMILIES) <= names
+        assert sample(text, 'callcenter_calls{state="talking"}') == 1
+        assert sample(text, 'callcenter_service_level{queue="support",threshold_seconds="20"}') == 1
+        assert sample(text, 'callcenter_calls_answered_total{queue="support"}') == 1
+        assert sample(text, "callcenter_ami_frames_total") > 0
+
+    run_in_virtual_time(scenario())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from sim import SimConfig
 from sim.load import UNFINISHED, CallerScript, run_load
@@ -52,3 +53,49 @@ async def test_calls_still_up_at_the_deadline_are_reported_unfinished() -> None:
     assert report.placed == 2
     assert report.ended == 0
     assert report.outcomes == {UNFINISHED: 2}
+
+
+async def dial_agent_then_finish(conn: AgiConn) -> None:
+    """A queue that rings the agent at 1001 at once and ends when the call does."""
+    await conn.command("ANSWER")
+    await conn.command("EXEC Dial PJSIP/1001,20")
+    await conn.finish()
+
+
+@virtual_time
+async def test_the_report_gives_each_agent_ring_of_a_call_with_its_real_monotonic_start() -> None:
+    before = time.monotonic()
+    async with running(SimConfig()) as (sim, _, agi):
+        sim.add_phone("1001", answer_after=1.0, talk_for=5.0)
+        task = asyncio.get_running_loop().create_task(_serve_one(agi))
+        report = await run_load(sim, [CallerScript("+12125550100", HOTLINE)], ramp=0, deadline=60)
+        await task
+    after = time.monotonic()
+    [uniqueid] = report.uniqueids
+    assert report.call_outcomes == {uniqueid: "answered-by-agent"}
+    [(destination, rang_at)] = report.rings[uniqueid]
+    assert destination == "1001"
+    assert before <= rang_at <= after
+
+
+async def _serve_one(agi: AgiServer) -> None:
+    await dial_agent_then_finish(await agi.next_session())
+
+
+@virtual_time
+async def test_a_caller_with_patience_hangs_up_unanswered_and_is_reported_abandoned() -> None:
+    async with running(SimConfig()) as (sim, _, agi):
+        script = CallerScript("+12125550100", HOTLINE, patience=3.0)
+        task = asyncio.get_running_loop().create_task(_hold_in_queue(agi))
+        report = await run_load(sim, [script], ramp=0, deadline=60)
+        await task
+    assert report.outcomes == {"abandoned": 1}
+    assert report.rings == {}
+
+
+async def _hold_in_queue(agi: AgiServer) -> None:
+    conn = await agi.next_session()
+    await conn.command("ANSWER")
+    while not (await conn.command("WAIT FOR DIGIT 1000")).startswith("200 result=-1"):
+        pass
+    await conn.finish()

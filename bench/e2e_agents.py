@@ -1,0 +1,190 @@
+"""The agents' side of the end-to-end bench: thousands of logged-in tabs in one process.
+
+Owns: the child process that logs each agent in through the REST API, opens its WebSocket
+(a lean ``websockets`` client, no browser), signs it in and makes it ready over REST, and
+then reads: each ``pop`` is stamped with ``time.monotonic()`` on receipt (system-wide on
+Linux, so it compares with the simulator's ring stamps), and each ended call is wrapped up
+through ``POST /api/agent/wrap-up`` after the wrap-up time. Each agent also holds a socket
+to the naive connector (``bench.e2e_naive``), whose pops are stamped the same way.
+``AgentsProcess`` is the parent's handle. Must not import the daemon: it is the browser side.
+"""
+
+import asyncio
+import contextlib
+import multiprocessing
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+import httpx
+import orjson
+from websockets.asyncio.client import ClientConnection, connect
+
+from bench.measure import cpu_seconds, raise_fd_limit
+
+START_LIMIT = 600.0
+COOKIE = "cc_session"
+#: Logins and sign-ins in flight at once.
+CONCURRENCY = 32
+
+
+@dataclass(frozen=True, slots=True)
+class AgentsOrder:
+    http_url: str
+    naive_url: str
+    agents: list[str]
+    password: str
+    wrap_up: float
+
+
+@dataclass
+class AgentsResult:
+    #: (call id, agent id, monotonic receipt) of every pop from the daemon
+    pops: list[tuple[str, str, float]] = field(default_factory=list)
+    #: the same for the naive connector's pops
+    naive_pops: list[tuple[str, str, float]] = field(default_factory=list)
+    wrap_ups: int = 0
+    errors: list[str] = field(default_factory=list)
+    #: CPU seconds between ``go`` and ``stop`` (the traffic, not the logins)
+    cpu_seconds: float = 0.0
+    messages: int = 0
+
+
+def child_main(conn: Connection, order: AgentsOrder) -> None:
+    raise_fd_limit(3 * len(order.agents))
+    asyncio.run(_serve(conn, order))
+
+
+async def _serve(conn: Connection, order: AgentsOrder) -> None:
+    result = AgentsResult()
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    async with httpx.AsyncClient(base_url=order.http_url, limits=limits, timeout=60) as http:
+        floor = Floor(http, order, result)
+        try:
+            await floor.open_all()
+            conn.send("ready")
+            assert await asyncio.to_thread(conn.recv) == "go"
+            started = cpu_seconds()
+            assert await asyncio.to_thread(conn.recv) == "stop"
+            result.cpu_seconds = cpu_seconds() - started
+            await floor.close_all()
+        except Exception as exc:  # the parent must hear why, not wait forever
+            result.errors.append(f"{type(exc).__name__}: {exc}")
+            conn.send("failed")
+    conn.send(result)
+    conn.close()
+
+
+class Floor:
+    """Every agent's tab: its cookie, its two sockets and the tasks that read them."""
+
+    def __init__(self, http: httpx.AsyncClient, order: AgentsOrder, result: AgentsResult) -> None:
+        self.http, self.order, self.result = http, order, result
+        self.cookies: dict[str, str] = {}
+        self.sockets: list[ClientConnection] = []
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    async def open_all(self) -> None:
+        gate = asyncio.Semaphore(CONCURRENCY)
+
+        async def one(agent: str) -> None:
+            async with gate:
+                await self.open(agent)
+
+        async with asyncio.TaskGroup() as tg:
+            for agent in self.order.agents:
+                tg.create_task(one(agent))
+
+    async def open(self, agent: str) -> None:
+        login = await self.http.post(
+            "/api/login", json={"username": agent, "password": self.order.password}
+        )
+        login.raise_for_status()
+        self.cookies[agent] = login.cookies[COOKIE]
+        ws_url = self.order.http_url.replace("http", "ws", 1)
+        ours = await connect(f"{ws_url}/ws?token={login.json()['ws_token']}")
+        naive = await connect(f"{self.order.naive_url}/?agent={agent}")
+        self.sockets += [ours, naive]
+        self._spawn(self.read(agent, ours))
+        self._spawn(self.read_naive(agent, naive))
+        for step in ("sign-in", "ready"):
+            (await self.post(agent, f"/api/agent/{step}")).raise_for_status()
+
+    async def post(self, agent: str, path: str, body: Any = None) -> httpx.Response:
+        headers = {"cookie": f"{COOKIE}={self.cookies[agent]}"}
+        return await self.http.post(path, json=body, headers=headers)
+
+    async def read(self, agent: str, ws: ClientConnection) -> None:
+        pops = self.result.pops
+        with contextlib.suppress(Exception):
+            async for raw in ws:
+                received = time.monotonic()
+                self.result.messages += 1
+                message = orjson.loads(raw)
+                kind, data = message["type"], message["data"]
+                if kind == "pop":
+                    pops.append((data["call_id"], agent, received))
+                elif kind == "call_state" and data["state"] == "ended":
+                    self._spawn(self.wrap_up(agent))
+
+    async def read_naive(self, agent: str, ws: ClientConnection) -> None:
+        pops = self.result.naive_pops
+        with contextlib.suppress(Exception):
+            async for raw in ws:
+                pops.append((orjson.loads(raw)["call_id"], agent, time.monotonic()))
+
+    async def wrap_up(self, agent: str) -> None:
+        await asyncio.sleep(self.order.wrap_up)
+        try:
+            answer = await self.post(agent, "/api/agent/wrap-up", {"disposition": "bench"})
+            answer.raise_for_status()
+            self.result.wrap_ups += 1
+        except httpx.HTTPError as exc:
+            self.result.errors.append(f"wrap-up of {agent}: {exc}")
+
+    async def close_all(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for ws in self.sockets:
+            with contextlib.suppress(Exception):
+                await ws.close()
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+
+class AgentsProcess:
+    """``start()`` logs everyone in and returns once all are ready; ``go``; ``stop()``."""
+
+    def __init__(self, order: AgentsOrder) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child_end = context.Pipe()
+        self._process = context.Process(
+            target=child_main, args=(child_end, order), name="bench-agents", daemon=True
+        )
+        self._child_end = child_end
+
+    async def start(self) -> None:
+        self._process.start()
+        self._child_end.close()
+        async with asyncio.timeout(START_LIMIT):
+            word = await asyncio.to_thread(self._conn.recv)
+        if word != "ready":
+            result: AgentsResult = await asyncio.to_thread(self._conn.recv)
+            raise RuntimeError(f"agents could not log in: {result.errors[:3]}")
+
+    def go(self) -> None:
+        self._conn.send("go")
+
+    async def stop(self) -> AgentsResult:
+        self._conn.send("stop")
+        async with asyncio.timeout(START_LIMIT):
+            result: AgentsResult = await asyncio.to_thread(self._conn.recv)
+        await asyncio.to_thread(self._process.join, 30)
+        if self._process.is_alive():
+            self._process.terminate()  # only our own child, by its handle
+        self._conn.close()
+        return result
