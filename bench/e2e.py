@@ -218,7 +218,8 @@ def start_profiler(path: str | None) -> object | None:
 
     profiler = Profiler(interval=0.002, async_mode="disabled")
     profiler.start()
-    return profiler
+    started: object = profiler  # typed loosely: pyinstrument is only in the bench extra
+    return started
 
 
 def stop_profiler(profiler: object | None, path: str | None) -> None:
