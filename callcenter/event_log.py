@@ -25,6 +25,10 @@ class EventLogWriter:
         self._queue: asyncio.Queue[AcdEvent] = asyncio.Queue(max_pending)
         self.dropped = 0
         self.written = 0
+        #: Held while a batch is written: ``flush`` waits for a write in progress, so that
+        #: cancelling ``run`` at shutdown never interrupts a database call halfway (which
+        #: would leave its connection unreturned).
+        self._writing = asyncio.Lock()
 
     def append(self, event: AcdEvent) -> None:
         try:
@@ -38,14 +42,16 @@ class EventLogWriter:
             batch = [await self._queue.get()]
             while len(batch) < BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
-            await self._write(batch)
+            async with self._writing:
+                await self._write(batch)
 
     async def flush(self) -> None:
-        batch: list[AcdEvent] = []
-        while not self._queue.empty():
-            batch.append(self._queue.get_nowait())
-        if batch:
-            await self._write(batch)
+        async with self._writing:
+            batch: list[AcdEvent] = []
+            while not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            if batch:
+                await self._write(batch)
 
     async def _write(self, batch: list[AcdEvent]) -> None:
         rows = [
