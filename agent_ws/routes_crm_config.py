@@ -12,6 +12,7 @@ crm_core's.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Response
+from pydantic import BaseModel
 
 from crm_core.dispositions import (
     DispositionCodeRecord,
@@ -113,9 +114,7 @@ def disposition_codes_router(deps: CrmDeps) -> APIRouter:
     ) -> dict[str, Any]:
         """``active: false`` retires a code; ``true`` brings it back."""
         expected = _required(if_match)
-        changes = body.model_dump(exclude_unset=True)
-        if not changes or any(v is None for v in changes.values()):
-            raise InvalidField("body", "name at least one field to change, none of them null")
+        changes = _changes(body)
         async with deps.sessionmaker.begin() as db:
             record = await update_disposition_code(db, code, expected, changes)
         return _answer(response, record)
@@ -128,6 +127,14 @@ def disposition_codes_router(deps: CrmDeps) -> APIRouter:
         return {"code": code, "removal": removal.value}
 
     return router
+
+
+def _changes(body: BaseModel) -> dict[str, Any]:
+    """The fields a PATCH sets; at least one, none of them null (422 naming the body)."""
+    changes = body.model_dump(exclude_unset=True)
+    if not changes or any(v is None for v in changes.values()):
+        raise InvalidField("body", "name at least one field to change, none of them null")
+    return changes
 
 
 def hotlines_router(deps: CrmDeps) -> APIRouter:
@@ -165,9 +172,7 @@ def hotlines_router(deps: CrmDeps) -> APIRouter:
         if_match: IfMatch = None,
     ) -> dict[str, Any]:
         expected = _required(if_match)
-        changes = body.model_dump(exclude_unset=True)
-        if not changes or any(v is None for v in changes.values()):
-            raise InvalidField("body", "name at least one field to change, none of them null")
+        changes = _changes(body)
         async with deps.sessionmaker.begin() as db:
             record = await update_hotline(db, dnis, expected, changes)
         return _answer(response, record)
@@ -217,9 +222,7 @@ def queues_router(deps: CrmDeps) -> APIRouter:
         if_match: IfMatch = None,
     ) -> dict[str, Any]:
         expected = _required(if_match)
-        changes = body.model_dump(exclude_unset=True)
-        if not changes or any(v is None for v in changes.values()):
-            raise InvalidField("body", "name at least one field to change, none of them null")
+        changes = _changes(body)
         async with deps.sessionmaker.begin() as db:
             record = await update_queue(db, name, expected, changes)
         return _answer(response, record)
