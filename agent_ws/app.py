@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from .audit_trail import AuditTrail
 from .auth import Auth, auth_router
 from .call_controls import AgentDialer, CallControls
 from .clock import Clock
@@ -20,6 +21,8 @@ from .errors import install_error_handlers
 from .hub import Hub
 from .pages import STATIC_DIR, pages_router
 from .routes_agent import agent_router, health_router
+from .routes_audit import audit_router
+from .routes_auto_answer import AutoAnswerSetting, auto_answer_router
 from .routes_calls import calls_router
 from .routes_crm import crm_router
 from .routes_metrics import metrics_router
@@ -51,6 +54,7 @@ def create_app(
     call_controls: CallControls | None = None,
     agent_dialer: AgentDialer | None = None,
     stats: StatsSource | None = None,
+    auto_answer: AutoAnswerSetting | None = None,
 ) -> FastAPI:
     """The FastAPI app of the edge.
 
@@ -59,7 +63,8 @@ def create_app(
     client address) may be passed to tune their limits.
     ``metrics`` renders the Prometheus text served at ``/metrics`` (public, like health);
     ``supervision`` enables the team lead's routes, ``call_controls`` the agent's hold,
-    resume, transfer and hang-up (with ``agent_dialer``: click-to-dial and internal calls).
+    resume, transfer and hang-up (with ``agent_dialer``: click-to-dial and internal calls),
+    ``auto_answer`` the agents' auto-answer option.
     """
     sessions = sessions if sessions is not None else SessionStore(clock)
     throttle = throttle if throttle is not None else LoginThrottle(clock)
@@ -91,8 +96,12 @@ def create_app(
     )
     app.include_router(agent_router(desk=desk, auth=auth))
     app.include_router(crm_router(sessionmaker=sessionmaker, auth=auth, clock=clock))
+    trail = AuditTrail(sessionmaker, clock)
+    app.include_router(audit_router(sessionmaker=sessionmaker, auth=auth))
     if supervision is not None:
-        app.include_router(supervisor_router(desk=supervision, auth=auth, stats=stats))
+        app.include_router(supervisor_router(desk=supervision, auth=auth, trail=trail, stats=stats))
+    if auto_answer is not None:
+        app.include_router(auto_answer_router(setting=auto_answer, auth=auth, trail=trail))
     if call_controls is not None and agent_dialer is not None:
         app.include_router(calls_router(controls=call_controls, dialer=agent_dialer, auth=auth))
     app.include_router(ws_router(desk=desk, hub=hub, sessions=sessions))

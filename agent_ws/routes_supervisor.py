@@ -4,7 +4,8 @@ Owns ``GET /api/supervisor/floor``, ``POST /api/supervisor/agents/{agent_id}/sta
 ``POST /api/supervisor/agents/{agent_id}/supervise`` (listen, whisper, barge) and
 ``POST /api/supervisor/calls/{call_id}/priority`` and ``GET /api/supervisor/stats`` for the roles
 ``supervisor`` and ``admin``. The live wallboard arrives over the WebSocket
-as ``floor`` messages; this route gives the first picture.
+as ``floor`` messages; this route gives the first picture. Every action that changes
+something is written to the audit log (``AuditTrail``) before the route answers.
 """
 
 from typing import Annotated, Literal
@@ -13,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import AwareDatetime
 
+from .audit_trail import AuditTrail
 from .auth import Auth
 from .desk import view_to_json
 from .schemas import ForceStateBody, MoveBody, PriorityBody, SuperviseBody
@@ -30,8 +32,12 @@ def _bad_query(field: str, message: str) -> RequestValidationError:
     )
 
 
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def supervisor_router(
-    *, desk: SupervisorDesk, auth: Auth, stats: StatsSource | None = None
+    *, desk: SupervisorDesk, auth: Auth, trail: AuditTrail, stats: StatsSource | None = None
 ) -> APIRouter:
     router = APIRouter(prefix="/api/supervisor", tags=["supervisor"])
     Lead = Annotated[LoginSession, Depends(auth.require("supervisor", "admin"))]
@@ -68,6 +74,10 @@ def supervisor_router(
         answer = view_to_json(view)
         if answer is None:
             raise HTTPException(404, f"the ACD has no agent {agent_id}")
+        details = {"state": body.state, "reason": body.reason}
+        await trail.record(
+            session.user.username, f"force_{body.state}", agent_id=agent_id, details=details
+        )
         return answer
 
     @router.get("/calls/{call_id}/explain")
@@ -84,6 +94,8 @@ def supervisor_router(
         answer = desk.set_priority(call_id, body.priority, session.user.username)
         if answer is None:
             raise HTTPException(404, f"call {call_id} is not waiting in a queue")
+        details = {"priority": body.priority}
+        await trail.record(session.user.username, "priority", call_id=call_id, details=details)
         return answer
 
     @router.post("/calls/{call_id}/queue")
@@ -91,12 +103,22 @@ def supervisor_router(
         answer = desk.move_to_queue(call_id, body.queue, session.user.username)
         if answer is None:
             raise HTTPException(404, f"call {call_id} is not waiting in a queue")
+        details = {"queue": body.queue}
+        await trail.record(session.user.username, "move_call", call_id=call_id, details=details)
         return answer
 
     @router.post("/agents/{agent_id}/supervise")
     async def supervise(
         session: Lead, agent_id: AgentIdPath, body: SuperviseBody
     ) -> dict[str, object]:
-        return await desk.supervise(agent_id, body.mode, body.phone, session.user.username)
+        answer = await desk.supervise(agent_id, body.mode, body.phone, session.user.username)
+        await trail.record(
+            session.user.username,
+            body.mode,
+            agent_id=agent_id,
+            call_id=_text(answer.get("call_id")),
+            details={"phone": body.phone, "channel": answer.get("channel")},
+        )
+        return answer
 
     return router

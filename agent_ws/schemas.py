@@ -64,6 +64,10 @@ class ForceStateBody(_Strict):
         return self
 
 
+class AutoAnswerBody(_Strict):
+    auto_answer: bool = Field(strict=True)
+
+
 class SuperviseBody(_Strict):
     """Listen, whisper or barge: the team lead's own phone (an extension) rings first."""
 

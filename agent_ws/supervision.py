@@ -35,7 +35,7 @@ class SupervisorDesk(Protocol):
     async def force_state(
         self, agent_id: str, state: ForcedState, reason: str | None, by: str
     ) -> AgentView:
-        """Put an agent in ``state`` on a team lead's behalf; audited with ``by``."""
+        """Put an agent in ``state`` on a team lead's behalf; logged with ``by``."""
         ...
 
     def explain(self, call_id: str) -> dict[str, object] | None:
@@ -56,5 +56,5 @@ class SupervisorDesk(Protocol):
         self, agent_id: str, mode: SpyMode, phone: str, by: str
     ) -> dict[str, object]:
         """Ring the team lead's ``phone``; once answered they listen, whisper or barge on the
-        agent's call. Answers ``{"agent_id", "mode", "phone", "channel"}``; audited."""
+        agent's call. Answers ``{"agent_id", "call_id", "mode", "phone", "channel"}``."""
         ...

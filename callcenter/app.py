@@ -23,6 +23,7 @@ from acd.service_level import ServiceLevels
 from agent_ws.app import create_app
 from agent_ws.hub import Hub
 from callcenter.agent_dialing import AgentDialing
+from callcenter.auto_answer import AutoAnswer
 from callcenter.bus import Bus
 from callcenter.call_control import CallControl
 from callcenter.callbacks import Callbacks
@@ -169,7 +170,9 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
     registry = CallRegistry()
     crm = CrmAdapter(sessions, settings.default_region, readers)
     estimates = WaitEstimates(engine)
-    gateway = AcdGateway(engine, settings.ring_timeout, estimates)
+    auto_answer = AutoAnswer(sessions)
+    await auto_answer.load()
+    gateway = AcdGateway(engine, settings.ring_timeout, estimates, auto_answer.dial_options)
     levels = ServiceLevels(settings.service_level_seconds)
     desk = Desk(
         engine,
@@ -270,6 +273,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
             telephony=lambda: pbx.telephony,
         ),
         stats=statistics,
+        auto_answer=auto_answer,
     )
     server = _Server(
         uvicorn.Config(

@@ -248,7 +248,13 @@ class Desk:
             phone,
             extra={"agent_id": agent_id, "call_id": call.call_id, "supervisor": by},
         )
-        return {"agent_id": agent_id, "mode": mode, "phone": phone, "channel": call.agent_channel}
+        return {
+            "agent_id": agent_id,
+            "call_id": call.call_id,
+            "mode": mode,
+            "phone": phone,
+            "channel": call.agent_channel,
+        }
 
     def _apply(self, agent_id: str, change: ChangeFn) -> AgentView:
         status = self._status(agent_id)

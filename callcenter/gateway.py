@@ -16,9 +16,14 @@ from ivr.queue_wait import DialTarget
 
 class AcdGateway:
     def __init__(
-        self, engine: AcdEngine, ring_timeout: int, estimates: WaitEstimates | None = None
+        self,
+        engine: AcdEngine,
+        ring_timeout: int,
+        estimates: WaitEstimates | None = None,
+        dial_options: Callable[[str], str] = lambda agent_id: "",
     ) -> None:
         self._engine = engine
+        self._dial_options = dial_options
         self._ring_timeout = ring_timeout
         self._estimates = estimates
         #: Calls an overflow took out of the ACD (voicemail, callback), until their session
@@ -40,7 +45,8 @@ class AcdGateway:
         offer = self._engine.offer_for(CallId(call_id))
         if offer is None:
             return None
-        return DialTarget(offer.agent_id, offer.endpoint, self._ring_timeout)
+        options = self._dial_options(offer.agent_id)
+        return DialTarget(offer.agent_id, offer.endpoint, self._ring_timeout, options)
 
     def dial_result(self, call_id: str, target: DialTarget, status: str) -> None:
         """``DIALSTATUS`` after the session's ``EXEC Dial`` returned."""

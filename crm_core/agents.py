@@ -27,6 +27,8 @@ class AgentRecord:
     extension: str
     endpoint: str
     skills: dict[str, int]
+    #: The ACD's dial asks the phone to answer at once (``Call-Info: answer-after=0``).
+    auto_answer: bool = False
 
 
 def _active_agents() -> Select[Agent, str]:
@@ -46,6 +48,7 @@ def _record(agent: Agent, display_name: str) -> AgentRecord:
         extension=agent.extension,
         endpoint=agent.endpoint,
         skills={s.skill: s.level for s in sorted(agent.skills, key=lambda s: s.skill)},
+        auto_answer=agent.auto_answer,
     )
 
 
@@ -67,8 +70,10 @@ async def update_agent(
     extension: str | None = None,
     endpoint: str | None = None,
     skills: Mapping[str, int] | None = None,
+    auto_answer: bool | None = None,
 ) -> AgentRecord:
-    """Change the phone and/or replace the skills (levels 1..10) of an active agent."""
+    """Change the phone, replace the skills (levels 1..10) and/or switch auto-answer of an
+    active agent."""
     if skills is not None:
         _check_levels(skills)
     rows = await session.execute(_active_agents().where(Agent.agent_id == agent_id))
@@ -83,6 +88,8 @@ async def update_agent(
         agent.extension = extension
     if endpoint is not None:
         agent.endpoint = endpoint
+    if auto_answer is not None:
+        agent.auto_answer = auto_answer
     if skills is not None:
         agent.skills = [AgentSkill(skill=s, level=lvl) for s, lvl in skills.items()]
     await session.flush()

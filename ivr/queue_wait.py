@@ -28,6 +28,8 @@ class DialTarget:
     agent_id: str
     endpoint: str
     ring_timeout: int
+    #: Dial options after the timeout (``b(...)``: the agent's auto-answer handler).
+    options: str = ""
 
 
 class QueueGateway(Protocol):
@@ -184,7 +186,8 @@ class _Hold:
 
 async def dial(channel: VoiceChannel, target: DialTarget) -> str:
     await channel.set_music(False)
-    await channel.exec("Dial", f"{target.endpoint},{target.ring_timeout}")
+    options = f",{target.options}" if target.options else ""
+    await channel.exec("Dial", f"{target.endpoint},{target.ring_timeout}{options}")
     # EXEC answers -1 both when the bridged call ended and when the caller hung up while
     # the agent rang; DIALSTATUS (readable even on a dead channel) says which.
     return (await channel.get_variable("DIALSTATUS")) or "UNKNOWN"

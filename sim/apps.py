@@ -1,7 +1,7 @@
 """Dialplan applications the simulator knows, for the dialplan and for AGI ``EXEC``.
 
 Owns: the behaviour and events of ``NoOp Verbose Answer Set Hangup Wait Playback
-MusicOnHold Ringing Dial`` (MixMonitor, StopMixMonitor and ChanSpy are in features.py,
+MusicOnHold Ringing Dial Return`` (MixMonitor, StopMixMonitor and ChanSpy are in features.py,
 AMD in amd.py) and the ``APPS`` registry. An application
 returns what Asterisk's returns: 0 to continue, -1 when the channel hung up or was
 redirected. Must not know whether it runs from the dialplan or from FastAGI.
@@ -42,6 +42,10 @@ async def app_set(pbx: Pbx, ch: Channel, data: str) -> int:
         pbx.set_var(ch, name, value)
     elif name.upper() == "CHANNEL(LANGUAGE)":
         ch.language = value
+    elif name.upper().startswith("PJSIP_HEADER(ADD,"):
+        # func_pjsip_header: only headers added before the INVITE is sent (a pre-dial
+        # handler) reach the phone; the AMI shows nothing of it.
+        ch.sip_headers[name[len("PJSIP_HEADER(add,") : -1].strip()] = value
     elif name.upper() in ("CALLERID(NUM)", "CALLERID(NAME)"):
         if name.upper() == "CALLERID(NUM)":
             ch.caller_num = value
@@ -143,6 +147,7 @@ APPS: dict[str, App] = {
     "chanspy": app_chanspy,
     "echo": app_hold,
     "amd": app_amd,
+    "return": app_noop,  # dialplan.run_subroutine ends the handler on it
 }
 
 

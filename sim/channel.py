@@ -141,6 +141,8 @@ class Channel:
     dnid: str = ""
     device: str = ""
     variables: dict[str, str] = field(default_factory=dict)
+    #: Headers added to the outgoing INVITE (``PJSIP_HEADER(add,<name>)``), by name.
+    sip_headers: dict[str, str] = field(default_factory=dict)
     inheritable: dict[str, str] = field(default_factory=dict)
     bridge_id: str = ""
     hangup_cause: int = 0

@@ -23,6 +23,7 @@ Must not know about FastAGI: the caller's coroutine may be AGI EXEC or the dialp
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from sim.asterisk import (
     STATE_UP,
 )
 from sim.bridge import Bridge
-from sim.channel import Channel
+from sim.channel import Channel, Location
 from sim.dial_local import dial_local
 from sim.dial_outcomes import (
     ABORTED,
@@ -75,10 +76,16 @@ class DialArgs:
     tech: str
     resource: str
     timeout: float | None
+    #: Option ``b(context^exten^priority)``: the callee's pre-dial handler.
+    pre_dial: Location | None = None
+
+
+_PRE_DIAL = re.compile(r"b\(([^)^]+)\^([^)^]+)\^([0-9]+)\)")
 
 
 def parse_dial(data: str) -> DialArgs:
-    """``PJSIP/1001,20,tT`` -> tech, resource, ring timeout (None: ring forever)."""
+    """``PJSIP/1001,20,tT`` -> tech, resource, ring timeout (None: ring forever), and a
+    pre-dial handler ``b(context^exten^priority)`` among the options."""
     parts = data.split(",")
     tech, _, resource = parts[0].strip().partition("/")
     timeout: float | None = None
@@ -87,7 +94,9 @@ def parse_dial(data: str) -> DialArgs:
             timeout = float(parts[1]) if float(parts[1]) > 0 else None
         except ValueError:
             timeout = None
-    return DialArgs(tech, resource, timeout)
+    handler = _PRE_DIAL.search(parts[2]) if len(parts) > 2 else None
+    pre_dial = Location(handler[1], handler[2], int(handler[3])) if handler else None
+    return DialArgs(tech, resource, timeout, pre_dial)
 
 
 def new_peer(pbx: Pbx, endpoint: str, caller: Channel | None) -> Channel:
@@ -161,6 +170,9 @@ class DialRun:
         if phone is None:
             return self._done(DIAL_CHANUNAVAIL, -1)
         peer = self._create_peer(phone.endpoint, self.args.resource)
+        if self.args.pre_dial is not None and self.pbx.run_subroutine is not None:
+            await self.pbx.run_subroutine(peer, self.args.pre_dial)
+        self._begin(peer, self.args.resource)
         deadline = None if self.args.timeout is None else self.started + self.args.timeout
         previous = self.caller.party.state if self.caller.party else ""
         outcome = await ring_phone(
@@ -193,12 +205,15 @@ class DialRun:
         pbx.emit(events.newexten(peer, peer.app, peer.app_data))
         pbx.emit(events.new_callerid(peer))
         pbx.emit(events.new_connected_line(peer))
-        pbx.emit(events.dial_begin(caller, peer, resource))
-        if caller.party is not None:
-            # Real time, not the loop's: benchmarks compare it with other processes' stamps.
-            caller.party.on_dial_begin(resource, time.monotonic())
         self.peer = peer
         return peer
+
+    def _begin(self, peer: Channel, resource: str) -> None:
+        """DialBegin: after the pre-dial handler ran on the callee (app_dial.c)."""
+        self.pbx.emit(events.dial_begin(self.caller, peer, resource))
+        if self.caller.party is not None:
+            # Real time, not the loop's: benchmarks compare it with other processes' stamps.
+            self.caller.party.on_dial_begin(resource, time.monotonic())
 
     def _ringing(self) -> None:
         ring_ms = int((self.pbx.now() - self.started) * 1000)

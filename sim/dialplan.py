@@ -60,6 +60,10 @@ dialplan run (SoftHangupRequest 16, then Hangup). The dialplan, as extensions.co
     exten => _X.,1,Dial(PJSIP/${EXTEN}@trunk,60)
      same => n,Hangup()
 
+    [cti-auto-answer]                ; pre-dial handler of the ACD's Dial (option b) to an
+    exten => s,1,Set(PJSIP_HEADER(add,Call-Info)=answer-after=0)  ; auto-answer agent
+     same => n,Return()
+
     [<any other context>]            ; hold / waiting targets of a Redirect
     exten => _X.,1,MusicOnHold(default)
 
@@ -115,6 +119,13 @@ def _resume() -> list[Step]:
         Step("AGI", _resume_agi),
         Step("GotoIf", _failed),
         Step("Hangup", _const("")),
+    ]
+
+
+def _auto_answer() -> list[Step]:
+    return [
+        Step("Set", _const("PJSIP_HEADER(add,Call-Info)=answer-after=0")),
+        Step("Return", _const("")),
     ]
 
 
@@ -191,6 +202,8 @@ def lookup(pbx: Pbx, loc: Location) -> Step | None:
         steps = [Step("Dial", lambda pbx, ch: f"PJSIP/{ch.exten},20"), Step("Hangup", _const(""))]
     elif loc.context == "from-internal":
         steps = [Step("Dial", lambda pbx, ch: f"PJSIP/{ch.exten},30"), Step("Hangup", _const(""))]
+    elif loc.context == "cti-auto-answer":
+        steps = _auto_answer() if loc.exten == "s" else []
     else:
         steps = [Step("MusicOnHold", _const("default"))]
     return steps[loc.priority - 1] if 1 <= loc.priority <= len(steps) else None
@@ -204,6 +217,7 @@ KNOWN_CONTEXTS = (
     "cti-resume",
     "cti-transfer",
     "from-agents",
+    "cti-auto-answer",
     *LAB_CONTEXTS,
 )
 
@@ -233,6 +247,24 @@ async def run_dialplan(pbx: Pbx, ch: Channel, start: Location | None) -> None:
             loc = await _step(pbx, ch, loc)
     finally:
         pbx.end_dialplan(ch)
+
+
+async def run_subroutine(pbx: Pbx, ch: Channel, start: Location) -> None:
+    """A pre-dial handler (app_dial option ``b``, ast_app_exec_sub): run on the new
+    callee channel from ``start`` up to ``Return()``, then put its location back."""
+    before = Location(ch.context, ch.exten, ch.priority)
+    loc: Location | None = start
+    while loc is not None and not ch.hangup_requested:
+        step = lookup(pbx, loc)
+        if step is None:
+            break
+        if step.app == "Return":
+            ch.context, ch.exten, ch.priority = loc.context, loc.exten, loc.priority
+            ch.app, ch.app_data = "Return", ""
+            pbx.emit(events.newexten(ch, "Return", ""))
+            break
+        loc = await _step(pbx, ch, loc)
+    ch.context, ch.exten, ch.priority = before.context, before.exten, before.priority
 
 
 def _take_goto(ch: Channel) -> Location | None:

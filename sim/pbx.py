@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sim import events
@@ -61,6 +61,9 @@ class Pbx:
         # Plugged in by the Simulator (dialplan.exists), so Local devices can report
         # INVALID for an extension that does not exist without pbx knowing the dialplan.
         self.extension_exists: Callable[[Location], bool] = lambda loc: True
+        # Runs a channel's pre-dial handler (Dial option b) up to its Return(); plugged in
+        # by the Simulator (dialplan.run_subroutine), like run_dialplan.
+        self.run_subroutine: Callable[[Channel, Location], Awaitable[None]] | None = None
         self.globals: dict[str, str] = {
             "AGENT_RING": f"{config.agent_ring:g}",
             "AGENT_TALK": f"{config.agent_talk:g}",

@@ -19,6 +19,18 @@ from sim.channel import Channel, Wakeup, wait_until
 from sim.pbx import Pbx
 
 
+def answer_after_header(ch: Channel) -> float | None:
+    """The ``answer-after`` of the INVITE's Call-Info header, or None without one."""
+    for param in ch.sip_headers.get("Call-Info", "").split(";"):
+        name, _, value = param.strip().partition("=")
+        if name.strip().lower() == "answer-after":
+            try:
+                return max(0.0, float(value))
+            except ValueError:
+                return None
+    return None
+
+
 class SimPhone:
     """One agent phone; see ``Simulator.add_phone`` for the behaviour switches."""
 
@@ -122,8 +134,17 @@ class SimPhone:
         self._poke()
 
     def answer_deadline(self, ring_started: float) -> float | None:
-        """When the phone answers by itself, or None while held or never answering."""
-        if self.hold_ringing or self.answer_after is None:
+        """When the phone answers by itself, or None while held or never answering.
+
+        An INVITE with ``Call-Info: ...;answer-after=N`` (the auto-answer header of
+        Polycom, Yealink, Grandstream...) is answered after N seconds, whatever the
+        phone's own ``answer_after``; a phone held ringing still waits for ``release``."""
+        if self.hold_ringing:
+            return None
+        asked = answer_after_header(self._channel) if self._channel is not None else None
+        if asked is not None:
+            return ring_started + asked
+        if self.answer_after is None:
             return None
         return ring_started + self.answer_after
 

@@ -16,7 +16,7 @@ from sim.asterisk import STATE_RING
 from sim.caller import REJECTED, SimCall
 from sim.channel import Location
 from sim.config import SimConfig
-from sim.dialplan import exists, start_dialplan
+from sim.dialplan import exists, run_subroutine, start_dialplan
 from sim.pbx import Pbx
 from sim.phone import SimPhone
 
@@ -45,6 +45,7 @@ class Simulator:
         self._pbx = Pbx(config)
         self._pbx.run_dialplan = lambda ch, start: start_dialplan(self._pbx, ch, start)
         self._pbx.extension_exists = lambda loc: exists(self._pbx, loc)
+        self._pbx.run_subroutine = lambda ch, start: run_subroutine(self._pbx, ch, start)
         self._pbx.customer = self._customer
         self._server = AmiServer(self._pbx)
 

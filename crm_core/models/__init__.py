@@ -5,6 +5,7 @@ environment compares against for autogenerate and the tests compare against the 
 """
 
 from crm_core.models.acd_log import AcdEvent
+from crm_core.models.audit import AuditEntry
 from crm_core.models.base import Base, UtcDateTime
 from crm_core.models.campaigns import Campaign, CampaignAttempt, CampaignLead
 from crm_core.models.contacts import Contact, ContactEmail, ContactPhone
@@ -18,6 +19,7 @@ __all__ = [
     "AcdEvent",
     "Agent",
     "AgentSkill",
+    "AuditEntry",
     "Base",
     "Campaign",
     "CampaignAttempt",

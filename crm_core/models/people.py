@@ -36,6 +36,8 @@ class Agent(Base):
     )
     extension: Mapped[str] = mapped_column(String(16), unique=True)
     endpoint: Mapped[str] = mapped_column(String(128))
+    #: The ACD's dial of this agent's phone asks it to answer at once (Call-Info header).
+    auto_answer: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     # lazy="raise": an async session cannot lazy-load, so forgetting selectinload fails loudly.
     skills: Mapped[list[AgentSkill]] = relationship(

@@ -85,6 +85,7 @@ APP_MODULES = {
     "Dial": "app_dial.so",
     "MusicOnHold": "res_musiconhold.so",
     "Playback": "app_playback.so",
+    "Return": "app_stack.so",
 }
 #: Applications built into the core (pbx_builtins, pbx.c), no module to load.
 CORE_APPS = {"Answer", "Goto", "GotoIf", "Hangup", "NoOp", "Set", "Wait"}

@@ -203,6 +203,14 @@ def test_spy_contexts_use_the_design_options(context: str, options: str) -> None
     assert [s.args for s in spies] == [f"PJSIP/${{EXTEN}}-,{options}"]
 
 
+def test_the_auto_answer_handler_adds_the_call_info_header_and_returns() -> None:
+    from callcenter.auto_answer import AUTO_ANSWER_CONTEXT, PRE_DIAL_HANDLER
+
+    steps = [(s.app, s.args) for s in dialplan().steps() if s.context == AUTO_ANSWER_CONTEXT]
+    assert steps == [("Set", "PJSIP_HEADER(add,Call-Info)=answer-after=0"), ("Return", "")]
+    assert f"b({AUTO_ANSWER_CONTEXT}^s^1)" == PRE_DIAL_HANDLER
+
+
 def test_spy_contexts_are_not_reachable_from_agents_phones() -> None:
     plan = dialplan()
     reached = {
