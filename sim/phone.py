@@ -119,6 +119,13 @@ class SimPhone:
         ch = self._channel
         return self.in_call and ch is not None and features.unhold(self._pbx, ch)
 
+    @property
+    def running(self) -> tuple[str, str] | None:
+        """The application and its data on the phone's current channel (``ChanSpy``,
+        ``PJSIP/1001-,qB`` for a barging team lead), or None when idle."""
+        ch = self._channel
+        return None if ch is None or not self.in_call else (ch.app, ch.app_data)
+
     # -- what the offer code asks -------------------------------------------------------
     def accepts_offer(self) -> bool:
         """False when the phone would answer 486 Busy Here (busy, or already on a call)."""

@@ -117,6 +117,9 @@ function forceButton(agentId, state, label) {
   return button;
 }
 
+// The audit view (audit.js) reloads, and the chart (chart.js) too, after an action.
+const acted = () => document.dispatchEvent(new Event("supervisor-action"));
+
 function superviseButton(agentId, mode, label) {
   const button = document.createElement("button");
   button.type = "button";
@@ -141,8 +144,10 @@ async function supervise(agentId, mode) {
     body: JSON.stringify({ mode, phone }),
   });
   const answer = await response.json().catch(() => ({}));
-  if (response.ok) showMessage(`${mode} on ${agentId} from your phone ${phone}.`);
-  else showMessage(answer.error || `refused (${response.status})`, true);
+  if (response.ok) {
+    showMessage(`${mode} on ${agentId} from your phone ${phone}.`);
+    acted();
+  } else showMessage(answer.error || `refused (${response.status})`, true);
 }
 
 function renderAgents(agents) {
@@ -235,6 +240,7 @@ async function callAction(callId, what, body) {
   });
   const answer = await response.json().catch(() => ({}));
   showMessage(response.ok ? "" : answer.error || `refused (${response.status})`, !response.ok);
+  if (response.ok) acted();
 }
 
 function render() {
@@ -266,6 +272,7 @@ async function force(agentId, state) {
   });
   const answer = await response.json().catch(() => ({}));
   showMessage(response.ok ? "" : answer.error || `refused (${response.status})`, !response.ok);
+  if (response.ok) acted();
 }
 
 function handle(envelope) {
