@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .audit_trail import AuditTrail
 from .auth import Auth, auth_router
-from .call_controls import AgentDialer, CallControls
+from .call_controls import AgentDialer, AttendedTransferControls, CallControls
 from .clock import Clock
 from .desk import AgentDesk
 from .errors import install_error_handlers
@@ -55,6 +55,7 @@ def create_app(
     agent_dialer: AgentDialer | None = None,
     stats: StatsSource | None = None,
     auto_answer: AutoAnswerSetting | None = None,
+    attended: AttendedTransferControls | None = None,
 ) -> FastAPI:
     """The FastAPI app of the edge.
 
@@ -64,7 +65,7 @@ def create_app(
     ``metrics`` renders the Prometheus text served at ``/metrics`` (public, like health);
     ``supervision`` enables the team lead's routes, ``call_controls`` the agent's hold,
     resume, transfer and hang-up (with ``agent_dialer``: click-to-dial and internal calls),
-    ``auto_answer`` the agents' auto-answer option.
+    ``auto_answer`` the agents' auto-answer option, ``attended`` the attended transfer.
     """
     sessions = sessions if sessions is not None else SessionStore(clock)
     throttle = throttle if throttle is not None else LoginThrottle(clock)
@@ -103,7 +104,9 @@ def create_app(
     if auto_answer is not None:
         app.include_router(auto_answer_router(setting=auto_answer, auth=auth, trail=trail))
     if call_controls is not None and agent_dialer is not None:
-        app.include_router(calls_router(controls=call_controls, dialer=agent_dialer, auth=auth))
+        app.include_router(
+            calls_router(controls=call_controls, dialer=agent_dialer, auth=auth, attended=attended)
+        )
     app.include_router(ws_router(desk=desk, hub=hub, sessions=sessions))
     app.include_router(pages_router(sessions=sessions))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

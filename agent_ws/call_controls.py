@@ -22,6 +22,19 @@ class CallControls(Protocol):
     async def hang_up(self, agent_id: str) -> dict[str, object]: ...
 
 
+class AttendedTransferControls(Protocol):
+    """Consult a colleague or an outside number with the caller on hold, then hand the
+    caller over (``complete``) or go back to them (``cancel``)."""
+
+    async def consult(
+        self, agent_id: str, *, colleague: str | None = None, number: str | None = None
+    ) -> dict[str, object]: ...
+
+    async def complete(self, agent_id: str) -> dict[str, object]: ...
+
+    async def cancel(self, agent_id: str) -> dict[str, object]: ...
+
+
 class AgentDialer(Protocol):
     """Calls the agent starts: click-to-dial of a customer's number, an internal call."""
 

@@ -10,12 +10,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from .auth import Auth
-from .call_controls import AgentDialer, CallControls
-from .schemas import DialBody, TransferBody
+from .call_controls import AgentDialer, AttendedTransferControls, CallControls
+from .schemas import ConsultBody, DialBody, TransferBody
 from .sessions import LoginSession
 
 
-def calls_router(*, controls: CallControls, dialer: AgentDialer, auth: Auth) -> APIRouter:
+def calls_router(
+    *,
+    controls: CallControls,
+    dialer: AgentDialer,
+    auth: Auth,
+    attended: AttendedTransferControls | None = None,
+) -> APIRouter:
     router = APIRouter(prefix="/api/agent/call", tags=["agent"])
     Agent = Annotated[LoginSession, Depends(auth.require("agent"))]
 
@@ -43,6 +49,21 @@ def calls_router(*, controls: CallControls, dialer: AgentDialer, auth: Auth) -> 
             return await dialer.call_agent(session.user.username, body.agent_id)
         assert body.number is not None  # the model requires exactly one
         return await dialer.dial(session.user.username, body.number)
+
+    if attended is not None:
+
+        @router.post("/consult")
+        async def consult(session: Agent, body: ConsultBody) -> dict[str, object]:
+            me = session.user.username
+            return await attended.consult(me, colleague=body.agent_id, number=body.number)
+
+        @router.post("/consult/complete")
+        async def complete(session: Agent) -> dict[str, object]:
+            return await attended.complete(session.user.username)
+
+        @router.post("/consult/cancel")
+        async def cancel(session: Agent) -> dict[str, object]:
+            return await attended.cancel(session.user.username)
 
     @router.post("/hang-up")
     async def hang_up(session: Agent) -> dict[str, object]:

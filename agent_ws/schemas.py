@@ -98,6 +98,19 @@ class TransferBody(_Strict):
         return self
 
 
+class ConsultBody(_Strict):
+    """An attended transfer's target: exactly one of a colleague and a number."""
+
+    agent_id: AgentName | None = None
+    number: PhoneNumber | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "ConsultBody":
+        if (self.agent_id is None) == (self.number is None):
+            raise ValueError("give exactly one of agent_id and number")
+        return self
+
+
 class DialBody(_Strict):
     """Click-to-dial a number, or an internal call to a colleague: exactly one."""
 

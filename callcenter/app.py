@@ -23,6 +23,7 @@ from acd.service_level import ServiceLevels
 from agent_ws.app import create_app
 from agent_ws.hub import Hub
 from callcenter.agent_dialing import AgentDialing
+from callcenter.attended_transfer import AttendedTransfers, wire_transfers
 from callcenter.auto_answer import AutoAnswer
 from callcenter.bus import Bus
 from callcenter.call_control import CallControl
@@ -228,6 +229,15 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
         push=hub.send_to_agent,
         clock=clock.now,
     )
+    transfers = AttendedTransfers(
+        control=control,
+        engine=engine,
+        registry=registry,
+        telephony=lambda: pbx.telephony,
+        push=hub.send_to_agent,
+        pops=desk.pops,
+        clock=clock.now,
+    )
     service = ServiceLevel()
     wire(
         bus,
@@ -240,6 +250,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
         callbacks,
         service,
     )
+    wire_transfers(bus, transfers)
     for event_type in ACD_EVENT_TYPES:
         bus.subscribe(event_type, statistics.event)
     restore_agents(engine, recovery)
@@ -274,6 +285,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
         ),
         stats=statistics,
         auto_answer=auto_answer,
+        attended=transfers,
     )
     server = _Server(
         uvicorn.Config(

@@ -65,7 +65,7 @@ class CallControl:
 
     # -- the agent's requests -------------------------------------------------------------
     async def hold(self, agent_id: str) -> dict[str, object]:
-        call = self._connected_call(agent_id)
+        call = self.connected_call(agent_id)
         if call.held:
             raise DeskRefused("the call is already on hold")
         agent_leg = self._agent_leg(call)
@@ -90,7 +90,7 @@ class CallControl:
         return self._changed(call, agent_id, "held")
 
     async def resume(self, agent_id: str) -> dict[str, object]:
-        call = self._connected_call(agent_id)
+        call = self.connected_call(agent_id)
         if not call.held:
             raise DeskRefused("the call is not on hold")
         try:
@@ -103,7 +103,7 @@ class CallControl:
         return self._changed(call, agent_id, "connected")
 
     async def transfer_to_queue(self, agent_id: str, queue: str) -> dict[str, object]:
-        call = self._connected_call(agent_id)
+        call = self.connected_call(agent_id)
         if queue not in self._engine.queues:
             raise DeskRefused(f"no queue named {queue!r}")
         await self._move_caller(call, RESUME_CONTEXT, "s", requeue_to=queue)
@@ -115,7 +115,7 @@ class CallControl:
     async def transfer_to_agent(self, agent_id: str, colleague: str) -> dict[str, object]:
         """Offer the call to a colleague first (the preferred-agent window), in a queue
         they serve; if they do not take it in time, that queue's other agents do."""
-        call = self._connected_call(agent_id)
+        call = self.connected_call(agent_id)
         try:
             target = self._engine.agent(AgentId(colleague))
         except UnknownAgent:
@@ -139,7 +139,7 @@ class CallControl:
         return served[0]
 
     async def transfer_to_number(self, agent_id: str, number: str) -> dict[str, object]:
-        call = self._connected_call(agent_id)
+        call = self.connected_call(agent_id)
         if not OUTSIDE_NUMBER.match(number):
             raise DeskRefused(f"not a phone number: {number!r}")
         await self._move_caller(call, TRANSFER_CONTEXT, number.lstrip("+"), requeue_to=None)
@@ -150,7 +150,7 @@ class CallControl:
         return answer
 
     async def hang_up(self, agent_id: str) -> dict[str, object]:
-        call = self._connected_call(agent_id)
+        call = self.connected_call(agent_id)
         try:
             await self._pbx().hangup(ChannelName(call.channel))
             if call.held and call.agent_channel:
@@ -224,7 +224,7 @@ class CallControl:
         call.held = False
         end_current(call.legs, self._clock(), reason)
 
-    def _connected_call(self, agent_id: str) -> ActiveCall:
+    def connected_call(self, agent_id: str) -> ActiveCall:
         try:
             status = self._engine.agent(AgentId(agent_id))
         except KeyError:

@@ -48,6 +48,8 @@ class ActiveCall:
     hangup_cause: int | None = None
     #: The agent's leg while it rings or talks (from the AMI's ``DialBegin``), for ChanSpy.
     agent_channel: str | None = None
+    #: That leg's Uniqueid: an attended transfer's consultation is dialled from it.
+    agent_uniqueid: str | None = None
     #: Set by the AMI's word (``HangupRequest``/``SoftHangupRequest`` or ``Hangup``) only.
     hung_up: asyncio.Event = field(default_factory=asyncio.Event)
     #: The call ended while the AMI link was down: its hang-up came from the resync.
@@ -125,6 +127,7 @@ class CallRegistry:
         call = self._by_uniqueid.get(event.uniqueid)
         if call is not None:
             call.agent_channel = event.dest_channel
+            call.agent_uniqueid = event.dest_uniqueid
 
     def on_dial_end(self, event: DialEnded, now: float) -> None:
         call = self._by_uniqueid.get(event.uniqueid)

@@ -100,9 +100,11 @@ class Desk:
         return self._view(self._status(agent_id))
 
     def _moved_on(self, call: ActiveCall, agent_id: str) -> bool:
-        """Whether the call went on without this agent (a transfer to a queue)."""
+        """Whether the call went on without this agent (a transfer to a queue, or an
+        attended transfer to a colleague or an outside number)."""
         return (
             call.agent_id != agent_id
+            or call.transferred_by == agent_id
             or call.requeue_to is not None
             or self._engine.is_waiting(call.call_id)
         )

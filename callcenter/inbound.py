@@ -229,7 +229,9 @@ class InboundRoute:
         if isinstance(waited, LeftQueue):
             await self._overflowed_out(session, call, waited.action)
             return
-        call.agent_id = waited.target.agent_id
+        if call.transferred_by != waited.target.agent_id:
+            # Not after this agent's attended transfer, which already named who has it.
+            call.agent_id = waited.target.agent_id
         call.outcome = "answered"
 
     async def _overflowed_out(self, session: AgiSession, call: ActiveCall, action: str) -> None:

@@ -104,6 +104,14 @@ class Atxfer:
 
 
 @dataclass(frozen=True, slots=True)
+class CancelAtxfer:
+    """Abandon ``channel``'s attended transfer: back to the transferee (Asterisk 16+; it
+    queues the features.conf ``atxferabort`` code on the channel)."""
+
+    channel: ChannelName
+
+
+@dataclass(frozen=True, slots=True)
 class MixMonitor:
     """Record a channel's both directions into ``file`` (format from the extension)."""
 
@@ -164,6 +172,7 @@ AmiCommand = (
     | CoreShowChannels
     | BlindTransfer
     | Atxfer
+    | CancelAtxfer
     | MixMonitor
     | StopMixMonitor
     | Bridge
@@ -247,6 +256,8 @@ def to_action(cmd: AmiCommand) -> tuple[str, AmiFields]:
             return "BlindTransfer", [("Channel", channel), ("Context", context), ("Exten", exten)]
         case Atxfer():
             return "Atxfer", _atxfer(cmd)
+        case CancelAtxfer(channel=channel):
+            return "CancelAtxfer", [("Channel", channel)]
         case MixMonitor():
             return "MixMonitor", _mixmonitor(cmd)
         case StopMixMonitor(channel=channel):

@@ -26,6 +26,7 @@ from cti.commands import (
     Atxfer,
     BlindTransfer,
     Bridge,
+    CancelAtxfer,
     CoreShowChannels,
     Getvar,
     Hangup,
@@ -201,6 +202,10 @@ class Telephony:
     ) -> None:
         """Start an attended transfer; Asterisk completes it when ``channel`` hangs up."""
         await self.send(Atxfer(channel, exten, context))
+
+    async def cancel_attended_transfer(self, channel: ChannelName) -> None:
+        """Abandon ``channel``'s consultation; it returns to the party on hold."""
+        await self.send(CancelAtxfer(channel))
 
     async def spy(
         self,

@@ -297,4 +297,5 @@ ACTIONS: dict[str, Action] = {
     "bridgeinfo": features.bridge_info,
     "blindtransfer": features.blind_transfer_action,
     "atxfer": features.atxfer_action,
+    "cancelatxfer": features.cancel_atxfer_action,
 }

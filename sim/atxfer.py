@@ -15,7 +15,10 @@ feature of main/bridge_basic.c then does, simplified to its AMI trace:
   moves into the transferee's bridge, the music stops and the transferer's channel is
   hung up;
 * if the target does not answer (or hangs up first), the transferer returns to the
-  transferee: DialEnd with the status, the music stops, BridgeEnter again.
+  transferee: DialEnd with the status, the music stops, BridgeEnter again;
+* the atxferabort feature code (features.conf ``*1``, which the AMI ``CancelAtxfer``
+  action queues as DTMF) does the same at any point of the consultation: the target's
+  Local pair is hung up and the transferer returns.
 Simplified: only a transferer that is the called party of a Dial (an agent bridged with
 a caller) is simulated; no BridgeMerge event (the channel moves with BridgeLeave and
 BridgeEnter); the consultation ring timeout is 30 s.
@@ -51,6 +54,7 @@ async def attended_transfer(pbx: Pbx, transferer: Channel, context: str, exten: 
     transferee = orig.peer_of(transferer)
     if transferee is None or pbx.run_dialplan is None:
         return
+    transferer.atxfer_abort = False
     orig.leave(transferer)
     start_moh(pbx, transferee)
     consult = Bridge(pbx)
@@ -67,8 +71,12 @@ async def attended_transfer(pbx: Pbx, transferer: Channel, context: str, exten: 
     pbx.run_dialplan(two, Location(context, exten, 1))
     if await _consult(pbx, transferer, one, two):
         consult.enter(one)
-        await wait_until(transferer.wake, lambda: transferer.hangup_requested or one.gone, None)
-        if transferer.hangup_requested and not one.gone:
+        await wait_until(
+            transferer.wake,
+            lambda: transferer.hangup_requested or one.gone or transferer.atxfer_abort,
+            None,
+        )
+        if transferer.hangup_requested and not one.gone and not transferer.atxfer_abort:
             _complete(pbx, transferer, orig, consult, transferee, one)
             return
     _give_up(pbx, transferer, orig, consult, transferee, one)
@@ -79,8 +87,9 @@ async def _consult(pbx: Pbx, transferer: Channel, one: Channel, two: Channel) ->
     deadline = pbx.now() + CONSULT_TIMEOUT
     rang = False
     while True:
-        if transferer.hangup_requested or one.interrupted or two.gone:
-            status = "CANCEL" if transferer.hangup_requested else "NOANSWER"
+        if transferer.hangup_requested or transferer.atxfer_abort or one.interrupted or two.gone:
+            aborted = transferer.hangup_requested or transferer.atxfer_abort
+            status = "CANCEL" if aborted else "NOANSWER"
             break
         if two.state == STATE_UP:
             pbx.set_state(one, STATE_UP)
@@ -133,6 +142,7 @@ def _give_up(
     target: Channel,
 ) -> None:
     """The target did not take the call: hang it up and bring the transferer back."""
+    transferer.atxfer_abort = False
     consult.leave(target)
     pbx.finish(target)
     consult.leave(transferer)

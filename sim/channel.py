@@ -158,6 +158,7 @@ class Channel:
     # not read yet by an application: the keypad of a channel without a scripted party.
     keypad: deque[str] = field(default_factory=deque)
     mixmonitor: str = ""  # the file MixMonitor records to, "" when not recording
+    atxfer_abort: bool = False  # the atxferabort feature code reached a consulting transferer
     machine: bool = False  # answered by an answering machine (what AMD() detects)
     held: bool = False  # the phone behind the channel has put the call on hold
     on_gone: list[Callable[[Channel], None]] = field(default_factory=list)

@@ -10,7 +10,8 @@ ChanSpyStop when the spied-on channel goes, then it waits for another match unti
 spy hangs up), ``BlindTransfer`` (main/manager.c action_blind_transfer calling
 ast_bridge_transfer_blind: the BlindTransfer event, then the transferee runs the
 target extension and the transferer is hung up), ``BridgeList`` and ``BridgeInfo``
-(main/manager_bridges.c) and the ``Atxfer`` action (the transfer is atxfer.py).
+(main/manager_bridges.c) and the ``Atxfer`` and ``CancelAtxfer`` actions (the transfer is
+atxfer.py).
 Events are built in feature_events.py.
 Must not touch sockets; the AMI session sends.
 """
@@ -253,6 +254,22 @@ def blind_transfer(pbx: Pbx, transferer: Channel, context: str, exten: str) -> b
 
 
 # -- attended transfer ----------------------------------------------------------------
+async def cancel_atxfer_action(s: AmiSession, req: Request) -> None:
+    """main/manager.c action_cancel_atxfer (Asterisk 16+): queue the atxferabort code as
+    DTMF on the channel, whether or not it is consulting (then the digits do nothing)."""
+    name = req.get("Channel")
+    if not name:
+        await s.respond(req, "Error", ("Message", "No channel specified"))
+        return
+    ch = s.pbx.find_channel(name)
+    if ch is None:
+        await s.respond(req, "Error", ("Message", "Channel specified does not exist"))
+        return
+    await s.respond(req, "Success", ("Message", "CancelAtxfer successfully queued"))
+    ch.atxfer_abort = True
+    ch.wake.notify()
+
+
 async def atxfer_action(s: AmiSession, req: Request) -> None:
     """main/manager.c action_atxfer; the consultation itself is atxfer.py."""
     found = await transfer_request(s, req)

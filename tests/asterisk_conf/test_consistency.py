@@ -333,6 +333,7 @@ ACTIONS = {
     "Bridge": {"call"},
     "BlindTransfer": {"call"},
     "Atxfer": {"call"},
+    "CancelAtxfer": {"call"},
     "MixMonitor": {"system", "call"},
     "StopMixMonitor": {"system", "call"},
     "Status": {"system", "call", "reporting"},

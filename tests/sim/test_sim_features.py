@@ -293,3 +293,28 @@ async def test_atxfer_to_a_target_that_does_not_answer_returns_to_the_caller() -
         assert ami.events("AttendedTransfer") == []
         bad = await ami.action("Atxfer", ("Channel", caller), ("Exten", "1002"))
         assert get(bad, "Response") == "Error"
+
+
+@virtual_time
+async def test_cancel_atxfer_hangs_up_the_answered_target_and_returns_to_the_caller() -> None:
+    async with running() as (sim, ami, agi):
+        caller, agent, _conn = await connected(sim, ami, agi)
+        target_phone = sim.add_phone("1002", answer_after=1.0, talk_for=600.0)
+        await ami.action("Atxfer", ("Channel", agent), ("Exten", "1002"))
+        answered = await ami.event("DialEnd", Channel=agent, DialStatus="ANSWER")
+        assert target_phone.in_call
+
+        reply = await ami.action("CancelAtxfer", ("Channel", agent))
+        assert (get(reply, "Response"), get(reply, "Message")) == (
+            "Success",
+            "CancelAtxfer successfully queued",
+        )
+        back = await ami.event("BridgeEnter", ami.index(answered), Channel=agent)
+        assert get(back, "BridgeNumChannels") == "2"
+        await ami.event("MusicOnHoldStop", Channel=caller)
+        assert not target_phone.in_call
+        assert ami.events("AttendedTransfer") == []
+        none = await ami.action("CancelAtxfer")
+        assert (get(none, "Response"), get(none, "Message")) == ("Error", "No channel specified")
+        gone = await ami.action("CancelAtxfer", ("Channel", "PJSIP/9999-00000099"))
+        assert get(gone, "Message") == "Channel specified does not exist"
