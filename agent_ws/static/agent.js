@@ -7,6 +7,7 @@
 import { postJson, refusal } from "./api.js";
 import { dial, loadDirectory, setUpCalls, transfer } from "./calls.js";
 import { openContact, setUpContacts } from "./contacts.js";
+import { cancelConsult, completeConsult, consult, renderConsult, setUpConsult } from "./consult.js";
 import { setUpShortcuts } from "./keys.js";
 import { callerTitle, renderCall, renderPop } from "./pop.js";
 import { DeskSocket } from "./socket.js";
@@ -115,6 +116,7 @@ function renderCallControls() {
   const held = onCall && Boolean(model.call.held);
   $("btn-hold").hidden = held;
   $("btn-resume").hidden = !held;
+  renderConsult(onCall ? model.call : null);
 }
 
 async function callControl(action, fields) {
@@ -267,6 +269,7 @@ $("btn-logout").addEventListener("click", async () => {
   goToLogin();
 });
 setUpCalls({ showMessage, callControl });
+setUpConsult({ showMessage, callControl });
 setUpWrapUp();
 setUpContacts({ dial });
 setUpShortcuts({
@@ -275,6 +278,9 @@ setUpShortcuts({
   h: holdOrResume,
   x: () => model.agent && model.agent.state === "on_call" && callControl("hang-up"),
   t: () => !$("call-controls").hidden && $("transfer-to").focus(),
+  c: () => !$("btn-consult").hidden && !$("call-controls").hidden && consult(),
+  k: () => !$("btn-consult-complete").hidden && completeConsult(),
+  b: () => !$("btn-consult-cancel").hidden && cancelConsult(),
   d: () => !$("dial").hidden && $("dial-number").focus(),
   "/": () => $("search-q").focus(),
 });

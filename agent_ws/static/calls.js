@@ -72,7 +72,7 @@ function colleagueId(text) {
   return found ? found.agent_id : text;
 }
 
-function transferFields() {
+export function transferFields() {
   const target = $("transfer-to").value.trim();
   if (!target) return null;
   const kind = $("transfer-kind").value;

@@ -101,6 +101,8 @@ const CALL_WORDS = {
   connected: "Connected",
   held: "On hold",
   transferred: "Transferred",
+  consulting: "Consulting (caller on hold)",
+  transferring: "Transferring…",
   ended: "Call ended",
   wrap_up: "Wrap-up",
 };

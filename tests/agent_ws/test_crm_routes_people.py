@@ -127,3 +127,25 @@ async def test_an_agent_with_calls_in_the_history_cannot_be_removed(
     assert refused.status_code == 409
     assert removed.status_code == 204
     assert gone.status_code == 404
+
+
+async def test_an_admins_edits_of_people_are_in_the_audit_log_without_passwords(
+    crm: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    from crm_core.audit import audit_page
+
+    await log_in(crm, "ada")
+    await crm.post(AGENTS_PATH, json={"agent_id": "alice", "extension": "1001"})
+    await crm.patch(f"{AGENTS_PATH}/alice", json={"skills": {"sales": 3}})
+    refused = await crm.patch(f"{AGENTS_PATH}/alice", json={"skills": {"sales": 11}})
+    await crm.patch(f"{USERS_PATH}/bob", json={"password": "new-secret-1", "display_name": "B"})
+    await crm.delete(f"{USERS_PATH}/bob")
+    async with sessionmaker() as session:
+        rows = (await audit_page(session)).entries
+    assert refused.status_code == 422  # refused: nothing changed, nothing audited
+    assert [(r.actor, r.action, r.agent_id, r.details) for r in reversed(rows)] == [
+        ("ada", "agent_created", "alice", {"extension": "1001"}),
+        ("ada", "agent_changed", "alice", {"skills": {"sales": 3}}),
+        ("ada", "user_changed", "bob", {"display_name": "B", "password_changed": True}),
+        ("ada", "user_deactivated", "bob", {}),
+    ]
