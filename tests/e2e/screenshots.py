@@ -1,5 +1,6 @@
 """Screenshots of the agent page (mid-call, with the caller's pop) and of the wallboard, for
-the README: ``python -m tests.e2e.screenshots [out_dir]`` (default ``docs/``).
+the README: ``python -m tests.e2e.screenshots [out_dir]`` (default ``docs/``). The wallboard
+shows the chart and, after a "Listen" on alice, one row of the audit log.
 
 Runs the real daemon and simulator on loopback with the seeded demo CRM, in real time, and
 Debian's Chromium; writes ``agent-page.png`` and ``supervisor-page.png`` (PNG, a fixed
@@ -35,6 +36,7 @@ async def take(out_dir: Path) -> list[Path]:
         async with running_stack(Path(tmp), prompt_seconds=0.2) as stack, async_playwright() as p:
             stack.sim.add_phone("1001", answer_after=0.3, talk_for=600.0)
             stack.sim.add_phone("1002", answer_after=0.3, talk_for=600.0)
+            stack.sim.add_phone("1100", answer_after=0.3, talk_for=600.0)  # the lead's
             browser = await p.chromium.launch(
                 executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
             )
@@ -55,10 +57,19 @@ async def take(out_dir: Path) -> list[Path]:
                 await agent.locator("#search-q").blur()
                 await stack.sim.place_call("+12125550101", HOTLINE, digits=["1"])  # waits
 
+                await stack.app.bus.drained()
+                await stack.app.event_log.flush()  # the chart reads the event log
+
                 lead = await (await browser.new_context(viewport=VIEWPORT)).new_page()
                 await log_in(lead, stack.base_url, "lead")
                 sales = lead.locator('#queues tr[data-queue="sales"] td.waiting')
                 await expect(sales).to_have_text("1", timeout=SLOW)
+                await expect(lead.locator("#sl-chart g.interval")).to_have_count(1, timeout=SLOW)
+                await lead.fill("#my-phone", "1100")
+                await lead.click('#agents tr[data-agent="alice"] button[data-supervise="listen"]')
+                await expect(lead.locator('#audit tr[data-action="listen"]')).to_have_count(
+                    1, timeout=SLOW
+                )
                 agent_png, lead_png = out_dir / "agent-page.png", out_dir / "supervisor-page.png"
                 await agent.screenshot(path=str(agent_png), full_page=True)
                 await lead.screenshot(path=str(lead_png), full_page=True)
