@@ -1,5 +1,6 @@
-"""The audit log route and the auto-answer routes: who may call them (the authorisation
-matrix of these routes), what they answer, and that an admin's change is audited."""
+"""The audit log, auto-answer and attended-transfer routes: who may call them (the
+authorisation matrix of these routes), what they answer, and that an admin's change is
+audited."""
 
 from collections.abc import AsyncIterator
 
@@ -36,6 +37,16 @@ class FakeAutoAnswer:
         return on
 
 
+class NoCall:
+    """Call controls of an agent who has no connected call: every request is refused."""
+
+    def __getattr__(self, name: str) -> object:
+        async def refuse(*args: object, **kwargs: object) -> dict[str, object]:
+            raise DeskRefused("no connected call")
+
+        return refuse
+
+
 @pytest.fixture
 async def setting() -> FakeAutoAnswer:
     return FakeAutoAnswer(set(DESK_AGENTS))
@@ -57,6 +68,9 @@ async def client(
         hub=hub,
         clock=clock,
         auto_answer=setting,
+        call_controls=NoCall(),  # type: ignore[arg-type]
+        agent_dialer=NoCall(),  # type: ignore[arg-type]
+        attended=NoCall(),  # type: ignore[arg-type]
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
@@ -71,8 +85,14 @@ async def as_user(http: httpx.AsyncClient, username: str | None) -> None:
         assert (await http.post("/api/login", json=body)).status_code == 200
 
 
-# (method, path, body, {role: expected status}); None is no session at all.
+# (method, path, body, {role: expected status}); None is no session at all. An agent's
+# call routes answer 409 here: allowed, but this agent has no call.
+AGENT_ONLY = {None: 401, "alice": 409, "sue": 403, "ada": 403}
 MATRIX = [
+    ("POST", "/api/agent/call/consult", {"agent_id": "bob"}, AGENT_ONLY),
+    ("POST", "/api/agent/call/consult", {"number": "+13125550100"}, AGENT_ONLY),
+    ("POST", "/api/agent/call/consult/complete", None, AGENT_ONLY),
+    ("POST", "/api/agent/call/consult/cancel", None, AGENT_ONLY),
     ("GET", "/api/supervisor/audit", None, {None: 401, "alice": 403, "sue": 200, "ada": 200}),
     ("GET", "/api/agent/auto-answer", None, {None: 401, "alice": 200, "sue": 403, "ada": 403}),
     (
