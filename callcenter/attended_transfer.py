@@ -169,7 +169,15 @@ class AttendedTransfers:
         self._handed_over(consult)
 
     def channel_hung_up(self, event: ChannelHungUp) -> None:
-        """The end of a transferred call for the colleague who took it."""
+        """A consultation ends with its caller, or with its agent's leg unless that hang-up
+        is the completion (the ``AttendedTransfer`` then says so); and the end of a
+        transferred call for the colleague who took it."""
+        for consult in list(self._consults.values()):
+            caller_left = event.uniqueid == consult.call.uniqueid
+            if caller_left or (
+                event.uniqueid == consult.call.agent_uniqueid and not consult.completing
+            ):
+                self._drop(consult)
         handed = self._handed.pop(event.channel, None)
         if handed is not None:
             colleague, call_id = handed

@@ -136,3 +136,21 @@ def test_an_agent_consults_an_outside_number_and_hands_the_caller_over(tmp_path:
             assert "wrap-up by alice: resolved (sent to partner)" in row.notes
 
     run_in_virtual_time(scenario())
+
+
+def test_a_caller_who_hangs_up_during_the_consultation_ends_it(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_stack(tmp_path) as stack:
+            stack.sim.add_phone("1001", answer_after=1.0, talk_for=3600.0)
+            stack.sim.add_phone("1002", answer_after=30.0, talk_for=3600.0)
+            async with ready_agent(stack, "alice") as alice, ready_agent(stack, "bob") as bob:
+                await bob.command("not_ready", reason="Break")
+                call = await stack.sim.place_call(GRACE, HOTLINE, digits=["2"])
+                await alice.expect("call_state", lambda d: d["state"] == "connected")
+                assert (await post(alice, "consult", agent_id="bob"))[0] == 200
+                call.hang_up()  # while bob's phone still rings
+                await ended(stack, call.uniqueid)
+                status, body = await post(alice, "consult/cancel")
+                assert status == 409 and "no consultation" in body["error"], body
+
+    run_in_virtual_time(scenario())
