@@ -90,8 +90,15 @@ class Desk:
             )
         else:
             if call is not None:
-                async with asyncio.timeout(RECORD_WAIT_SECONDS):
-                    await call.recorded.wait()
+                try:
+                    async with asyncio.timeout(RECORD_WAIT_SECONDS):
+                        await call.recorded.wait()
+                except TimeoutError:
+                    # The row is still being written (retried while the database is busy);
+                    # the agent stays in wrap-up and the same request succeeds a bit later.
+                    raise DeskRefused(
+                        "the call's record is still being written; try again in a moment"
+                    ) from None
             at = self._clock.now()
             await self._crm.set_disposition(call_id, agent_id, disposition, notes, at)
         if self._engine.agent(AgentId(agent_id)).state is AgentState.WRAP_UP:
