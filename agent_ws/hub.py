@@ -202,6 +202,15 @@ class Hub:
         """Connected clients across all agents (for metrics)."""
         return sum(len(clients) for clients in self._clients.values())
 
+    def is_watched_by(self, *roles: str) -> bool:
+        """Whether a socket is connected for someone last connected as one of ``roles`` (so a
+        broadcast for them is worth building)."""
+        return any(
+            self._streams[agent_id].role in roles
+            for agent_id, clients in self._clients.items()
+            if clients and agent_id in self._streams
+        )
+
     def clients_for(self, agent_id: str) -> int:
         """How many sockets of this agent are connected and not being closed."""
         return sum(not c.closed for c in self._clients.get(agent_id, ()))
