@@ -190,6 +190,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
     reactions = Reactions(
         engine=engine, gateway=gateway, registry=registry, hub=hub, desk=desk, clock=clock
     )
+    gateway.before_dial = reactions.offer_taken
     floor = FloorPublisher(desk, hub, loop)
     recovery = Recovery(pbx, sessions, clock)
     await recovery.load()

@@ -24,6 +24,9 @@ class AcdGateway:
         #: Calls an overflow took out of the ACD (voicemail, callback), until their session
         #: reads it (``ivr.queue_wait.QueueExit``).
         self._left: dict[str, str] = {}
+        #: Told (call id, agent id) when a session takes its offer, before it dials: the pop
+        #: must not wait for the bus (``Reactions.offer_taken``).
+        self.before_dial: Callable[[str, str], None] = lambda _call, _agent: None
 
     def overflowed(self, event: CallOverflowed) -> None:
         if event.action in ("voicemail", "callback"):
@@ -40,6 +43,7 @@ class AcdGateway:
         offer = self._engine.offer_for(CallId(call_id))
         if offer is None:
             return None
+        self.before_dial(call_id, offer.agent_id)
         return DialTarget(offer.agent_id, offer.endpoint, self._ring_timeout)
 
     def dial_result(self, call_id: str, target: DialTarget, status: str) -> None:
