@@ -2,11 +2,9 @@
 
 import asyncio
 
-import orjson
-
-from agent_ws.hub import ClientGone, Hub
+from agent_ws.hub import Hub
 from callcenter.floor import FLUSH_SECONDS, FloorPublisher
-from tests.agent_ws.fakes import FakeClock
+from tests.agent_ws.fakes import FakeClock, RecordingSocket
 
 
 class CountingFloor:
@@ -16,17 +14,6 @@ class CountingFloor:
     def floor(self) -> dict[str, object]:
         self.built += 1
         return {"agents": [], "n": self.built}
-
-
-class Socket:
-    def __init__(self) -> None:
-        self.types: list[str] = []
-
-    async def send_text(self, data: str) -> None:
-        self.types.append(orjson.loads(data)["type"])
-
-    async def close(self, code: int, reason: str) -> None:
-        raise ClientGone
 
 
 async def test_no_floor_is_built_while_no_team_lead_is_connected() -> None:
@@ -39,7 +26,7 @@ async def test_no_floor_is_built_while_no_team_lead_is_connected() -> None:
 
 async def test_a_burst_of_changes_is_one_floor_message_to_a_connected_team_lead() -> None:
     source, hub = CountingFloor(), Hub(clock=FakeClock())
-    socket = Socket()
+    socket = RecordingSocket()
     lead = hub.connect(
         socket, agent_id="lena", role="supervisor", session_id="s", state={"agent": None}
     )

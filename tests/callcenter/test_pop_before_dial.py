@@ -3,12 +3,10 @@
 import asyncio
 from pathlib import Path
 
-import orjson
-
 from acd.engine import AcdEngine
 from acd.events import AcdEvent, AgentReserved
 from acd.model import AgentProfile, CallRequest, QueueConfig
-from agent_ws.hub import ClientGone, Hub
+from agent_ws.hub import Hub
 from callcenter.calls import ActiveCall, CallRegistry
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
@@ -18,20 +16,9 @@ from callcenter.wiring import Reactions
 from crm_core.db import make_engine, make_sessionmaker
 from cti.ids import AgentId, CallId, QueueName, UniqueId
 from tests.acd.fakes import VirtualTime
-from tests.agent_ws.fakes import FakeClock
+from tests.agent_ws.fakes import FakeClock, RecordingSocket
 
 Q, ALICE, CALL = QueueName("support"), AgentId("alice"), CallId("1700000000.7")
-
-
-class Tab:
-    def __init__(self) -> None:
-        self.types: list[str] = []
-
-    async def send_text(self, data: str) -> None:
-        self.types.append(orjson.loads(data)["type"])
-
-    async def close(self, code: int, reason: str) -> None:
-        raise ClientGone
 
 
 async def test_the_pop_is_queued_for_the_agent_before_the_session_gets_its_dial_target(
@@ -53,7 +40,7 @@ async def test_the_pop_is_queued_for_the_agent_before_the_session_gets_its_dial_
     clock = LoopClock()
     crm = CrmAdapter(make_sessionmaker(db), "US")
     hub = Hub(clock=FakeClock())
-    tab = Tab()
+    tab = RecordingSocket()
     client = hub.connect(tab, agent_id=ALICE, role="agent", session_id="s", state={"agent": None})
     writer = asyncio.create_task(client.run())
     gateway = AcdGateway(engine, ring_timeout=20)
