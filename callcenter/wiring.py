@@ -100,7 +100,7 @@ class Reactions:
         """The agent is reserved for the call: open their leg and send the pop, once.
 
         Called by the bus's ``AgentReserved`` and also by the caller's session just before it
-        dials the agent (``AcdGateway.before_dial``), whichever comes first: the pop then
+        dials the agent (``AcdGateway.offer_taken``), whichever comes first: the pop then
         always leaves before the phone can ring, however far the bus runs behind."""
         call = self.registry.get(CallId(call_id))
         if call is None or call.pop_sent_to == agent_id:

@@ -1,4 +1,5 @@
-"""The screen-pop leaves before the caller's session dials the agent, even with the bus behind."""
+"""The screen-pop is handed to the agent's tab before the caller's session dials the agent,
+even with the bus behind."""
 
 import asyncio
 from pathlib import Path
@@ -52,14 +53,15 @@ async def test_the_pop_is_queued_for_the_agent_before_the_session_gets_its_dial_
         desk=Desk(engine, registry, crm, clock),
         clock=clock,
     )
-    gateway.before_dial = reactions.offer_taken
+    gateway.offer_taken = reactions.offer_taken
+    gateway.pop_delivered = lambda agent_id: hub.delivered(agent_id, 5.0)
 
     engine.enqueue(CallRequest(CALL, Q))
     assert any(isinstance(e, AgentReserved) for e in unpublished)
-    target = gateway.poll_offer(CALL)  # the session is about to EXEC Dial
+    target = gateway.poll_offer(CALL)  # the session took its offer
     assert target is not None and target.agent_id == ALICE
-    await asyncio.sleep(0.05)
-    assert tab.types == ["hello", "pop", "call_state"]
+    assert await gateway.before_dial(CALL, target)  # ... and may now EXEC Dial
+    assert tab.types == ["hello", "pop", "call_state"]  # already handed to the socket
 
     for event in unpublished:  # the bus catches up: no second pop
         if isinstance(event, AgentReserved):
@@ -70,3 +72,17 @@ async def test_the_pop_is_queued_for_the_agent_before_the_session_gets_its_dial_
     hub.close_all()
     await asyncio.wait_for(writer, 5)
     await db.dispose()
+
+
+async def test_a_withdrawn_offer_is_not_dialled(tmp_path: Path) -> None:
+    time = VirtualTime()
+    engine = AcdEngine([QueueConfig(Q, "s")], clock=time, scheduler=time, publish=lambda e: None)
+    engine.add_agent(AgentProfile(ALICE, "Alice", "PJSIP/1001", {"s": 5}))
+    engine.sign_in(ALICE)
+    engine.go_ready(ALICE)
+    gateway = AcdGateway(engine, ring_timeout=20)
+    engine.enqueue(CallRequest(CALL, Q))
+    target = gateway.poll_offer(CALL)
+    assert target is not None
+    engine.leave_queue(CALL, "abandoned")  # the caller hung up while the pop was on its way
+    assert not await gateway.before_dial(CALL, target)
