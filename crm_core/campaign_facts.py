@@ -107,15 +107,14 @@ async def contexts_of(
             )
         )
     )
-    last_contact = dict(
-        (
-            await session.execute(
-                select(Interaction.contact_id, func.max(Interaction.started_at))
-                .where(Interaction.contact_id.in_(contacts), Interaction.started_at <= now)
-                .group_by(Interaction.contact_id)
-            )
-        ).tuples()
-    )
+    last_contact: dict[int, datetime] = {}
+    for contact_id, latest in await session.execute(
+        select(Interaction.contact_id, func.max(Interaction.started_at))
+        .where(Interaction.contact_id.in_(contacts), Interaction.started_at <= now)
+        .group_by(Interaction.contact_id)
+    ):
+        if contact_id is not None and latest is not None:
+            last_contact[contact_id] = latest
     past: dict[int, list[PastAttempt]] = {}
     a = CampaignAttempt
     for lead_id, number, outcome, ended in await session.execute(
