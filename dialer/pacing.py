@@ -12,8 +12,9 @@ algorithm, with worked numbers, is in ``docs/dialer.md``.
   stays small. Within the answer window (``answer_window``: ring time plus detection,
   about 5–17 s) the agents who can take an answer are mostly known: the free ones and
   those whose timed wrap-up ends by then (an agent talking now cannot be free before a
-  whole wrap-up has passed; the talkers who may still make it add their expected number). At each *checkpoint* (just before a wrap-up ends, and at the end
-  of the window) the dials in flight bring ``N`` live answers against ``S`` agents:
+  whole wrap-up has passed; the talkers who may still make it add their expected number).
+  At each *checkpoint* (just before a wrap-up ends, and at the end of the window) the
+  dials in flight bring ``N`` live answers against ``S`` agents:
 
   - a dial ringing for ``a`` s reaches a person within ``x`` more seconds with chance
     ``p·(G(a + x) − G(a)) ÷ (p·(1 − G(a)) + 1 − p)``, ``G`` uniform over the window and
