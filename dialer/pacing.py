@@ -10,11 +10,10 @@ algorithm, with worked numbers, is in ``docs/dialer.md``.
 - **Progressive:** one dial per free agent not already covered by a call in flight.
 - **Predictive:** add one dial at a time while the new dial's *marginal* abandon risk
   stays small. Within the answer window (``answer_window``: ring time plus detection,
-  about 5–17 s) the agents who can take an answer are mostly known: the free ones and
-  those whose timed wrap-up ends by then (an agent talking now cannot be free before a
-  whole wrap-up has passed; the talkers who may still make it add their expected number).
-  At each *checkpoint* (just before a wrap-up ends, and at the end of the window) the
-  dials in flight bring ``N`` live answers against ``S`` agents:
+  about 5–17 s) the agents who can take an answer are known: the free ones and those
+  whose timed wrap-up ends by then (an agent talking now cannot be free before a whole
+  wrap-up has passed). At each *checkpoint* (just before a wrap-up ends, and at the end
+  of the window) the dials in flight bring ``N`` live answers against ``S`` agents:
 
   - a dial ringing for ``a`` s reaches a person within ``x`` more seconds with chance
     ``p·(G(a + x) − G(a)) ÷ (p·(1 − G(a)) + 1 − p)``, ``G`` uniform over the window and
@@ -166,18 +165,6 @@ def checkpoints(state: PacingState, config: PacingConfig) -> list[tuple[float, i
     return points
 
 
-def frees_by(x: float, state: PacingState, config: PacingConfig) -> float:
-    """Chance that an agent talking now is free to take an answer arriving ``x`` s ahead.
-
-    Talk is taken as memoryless (exponential with the measured ``mean_talk``): the agent
-    must hang up, then finish the whole wrap-up, by ``x`` plus the ``grace`` an answer waits.
-    """
-    spare = x + config.grace - state.wrap_up
-    if spare <= 0 or state.mean_talk <= 0:
-        return 0.0
-    return 1 - math.exp(-spare / state.mean_talk)
-
-
 def expected_excess(mean: float, variance: float) -> float:
     """``E[X⁺]`` for a normal ``X`` (exactly ``max(mean, 0)`` when there is no spread)."""
     if variance <= 1e-12:
@@ -219,11 +206,6 @@ def predictive_target(state: PacingState, now: float, config: PacingConfig) -> i
             q = answer_by(x, age, p, window)
             means[k] += q
             variances[k] += q * (1 - q)
-    for k, (x, _) in enumerate(points):
-        # Talking agents who may be free by then: their expected number joins the supply.
-        # Only the mean: extra agents can only lower abandons, which the normal
-        # approximation would not keep if their spread were added to the answers'.
-        means[k] -= len(state.talking_for) * frees_by(x, state, config)
     fresh = [answer_by(x, 0.0, p, window) for x, _ in points]
     risk = abandon_risk(means, variances, points)
     allowed = threshold(state, now, config) * p

@@ -66,19 +66,18 @@ def at_rate(
 @pytest.mark.parametrize(
     ("state", "dials"),
     [
-        # 15% answer, 4 free agents and the rest talking: about 2 dials per free agent
-        # (10 rather than 9: 0.4 of the 16 talkers are expected free by the window's end).
-        (at_rate(15, 4, talking=16), 10),
+        # 15% answer, 4 free agents and the rest talking: about 2 dials per free agent.
+        (at_rate(15, 4, talking=16), 9),
         # Everyone talking: nobody can be free within the answer window (15 s wrap-up).
         (at_rate(15, 0, talking=20), 0),
         # Two wrap-ups ending in 3 s are agents the next answers can reach.
-        (at_rate(15, 0, (3.0, 3.0), talking=18), 4),
+        (at_rate(15, 0, (3.0, 3.0), talking=18), 3),
         # Ten fresh dials already cover the 4 free agents.
         (at_rate(15, 4, talking=16, ages=(2.0,) * 10), 0),
         # Dials ringing past the window will not reach a person: they cover nobody.
-        (at_rate(15, 4, talking=16, ages=(18.0,) * 10), 10),
+        (at_rate(15, 4, talking=16, ages=(18.0,) * 10), 9),
         # 40% answer: fewer dials per free agent.
-        (at_rate(40, 4, talking=16), 5),
+        (at_rate(40, 4, talking=16), 4),
         # Headroom of 2 abandons (100 answers, 1 abandoned): (4 + 2) / 0.97 → 6 in flight.
         (at_rate(15, 4, talking=16, book=ledger(100, 1)), 6),
         # A fresh campaign has no headroom: 1:1 until answers accrue.
