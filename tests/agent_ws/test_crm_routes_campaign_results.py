@@ -115,6 +115,32 @@ async def test_the_monitor_and_export_read_the_stored_attempts(
     assert rows[0]["state"] == "done" and rows[0]["last_ended_at"].startswith("2026-11-18T10:46")
 
 
+async def test_lists_take_leads_and_show_what_each_yielded(crm: httpx.AsyncClient) -> None:
+    await as_user(crm, "sue")
+    created = (await crm.post(CAMPAIGNS, json=BODY)).json()
+    path = f"{CAMPAIGNS}/{created['campaign_id']}"
+    gold = await crm.post(f"{path}/lists", json={"name": "Gold", "priority": 1, "quota": 100})
+    silver = await crm.post(f"{path}/lists", json={"name": "Silver", "priority": 2})
+    again = await crm.post(f"{path}/lists", json={"name": "Gold"})
+    bad = await crm.post(f"{path}/lists", json={"name": "Zero", "priority": 0})
+    contact = await new_contact(crm, phones=[{"number": "(212) 555-0150"}])
+    gold_id = gold.json()["list_id"]
+    added = await crm.post(
+        f"{path}/leads", json={"contact_ids": [contact["contact_id"]], "list_id": gold_id}
+    )
+    elsewhere = await crm.post(f"{path}/leads", json={"contact_ids": [1], "list_id": 999})
+
+    listed = (await crm.get(f"{path}/lists")).json()["items"]
+
+    assert (gold.status_code, silver.status_code, again.status_code) == (201, 201, 409)
+    assert bad.status_code == 422 and "priority" in bad.text
+    assert added.json()["added"] == 1 and elsewhere.status_code == 404
+    assert [(i["name"], i["priority"], i["quota"], i["due"], i["dials"]) for i in listed] == [
+        ("Gold", 1, 100, 1, 0),
+        ("Silver", 2, None, 0, 0),
+    ]
+
+
 ROUTES = [
     ("GET", "", None),
     ("POST", "", BODY | {"name": "Matrix"}),
@@ -122,6 +148,8 @@ ROUTES = [
     ("PATCH", "/{id}", {"name": "Renamed"}),
     ("POST", "/{id}/actions", {"action": "schedule"}),
     ("POST", "/{id}/leads", {"contact_ids": [1]}),
+    ("POST", "/{id}/lists", {"name": "Gold", "priority": 1}),
+    ("GET", "/{id}/lists", None),
     ("GET", "/{id}/preflight", None),
     ("GET", "/{id}/monitor", None),
     ("GET", "/{id}/export.csv", None),
@@ -130,7 +158,7 @@ ROUTES = [
 #: Who may call each route: readers read the campaign, only supervisors change or inspect it.
 ALLOWED = {
     "anonymous": set(),
-    "alice": {("GET", ""), ("GET", "/{id}")},
+    "alice": {("GET", ""), ("GET", "/{id}"), ("GET", "/{id}/lists")},
     "sue": {(method, route) for method, route, _ in ROUTES},
 }
 
