@@ -1,6 +1,7 @@
 // The team lead's campaign panel: the outbound campaigns (newest first), a form that
 // creates a draft or edits the selected draft under If-Match, the life-cycle buttons the
-// selected campaign's state allows (dialer.campaign's table), its pre-flight (the pending
+// selected campaign's state allows (dialer.campaign's table), its lists (priority, quota,
+// dials, yield, leads due), its pre-flight (the pending
 // leads the dialer will skip, by rule), its live monitor refreshed every few seconds, and
 // a link to the results as CSV. Everything from the CRM is rendered as text.
 "use strict";
@@ -137,6 +138,21 @@ async function loadPreflight(id) {
   }
 }
 
+async function loadLists(id) {
+  const answer = await getJson(`${BASE}/${id}/lists`);
+  if (!answer.ok) return say(refusal(answer), true);
+  const body = $("campaign-lists").querySelector("tbody");
+  body.replaceChildren();
+  for (const l of answer.body.items) {
+    const row = element("tr");
+    row.dataset.list = String(l.list_id);
+    const quota = l.quota === null ? "none" : String(l.quota);
+    const yieldText = l.dials ? pct(l.answered / l.dials) : "—";
+    for (const text of [l.name, l.priority, quota, l.dials, yieldText, l.due]) row.append(element("td", text));
+    body.append(row);
+  }
+}
+
 async function loadMonitor(id) {
   const answer = await getJson(`${BASE}/${id}/monitor`);
   if (!answer.ok) return say(refusal(answer), true);
@@ -160,7 +176,7 @@ async function select(id) {
   state.etag = answer.etag;
   fillForm(answer.body);
   renderDetail(answer.body);
-  await Promise.all([loadPreflight(id), loadMonitor(id)]);
+  await Promise.all([loadPreflight(id), loadLists(id), loadMonitor(id)]);
   clearInterval(state.timer);
   state.timer = setInterval(() => {
     if (state.selected) loadMonitor(state.selected.campaign_id);

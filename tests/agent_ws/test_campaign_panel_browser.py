@@ -93,7 +93,13 @@ async def test_a_supervisor_creates_a_campaign_sees_its_preflight_and_starts_and
             json={"first_name": f"Lead{n}", "phones": [{"number": f"+1212555010{n}"}]},
         )
         ids.append(contact.json()["contact_id"])
-    added = await client.post(f"/api/crm/campaigns/{campaign_id}/leads", json={"contact_ids": ids})
+    gold = await client.post(
+        f"/api/crm/campaigns/{campaign_id}/lists", json={"name": "<i>Gold</i>", "quota": 50}
+    )
+    added = await client.post(
+        f"/api/crm/campaigns/{campaign_id}/leads",
+        json={"contact_ids": ids, "list_id": gold.json()["list_id"]},
+    )
     assert added.json()["added"] == 2
     dnc = {"number": "+12125550101", "source": "customer"}
     assert (await client.post("/api/crm/do-not-call", json=dnc)).status_code == 200
@@ -105,6 +111,10 @@ async def test_a_supervisor_creates_a_campaign_sees_its_preflight_and_starts_and
     await expect(
         page.locator('#campaign-preflight li[data-rule="internal do-not-call"]')
     ).to_have_text("internal do-not-call: 1")
+    # name, priority, quota, dials, yield, leads due
+    await expect(page.locator("#campaign-lists tbody td")).to_have_text(
+        ["<i>Gold</i>", "1", "50", "0", "—", "2"]
+    )
     await expect(page.locator("#mon-abandon-30")).to_have_text("0.0% (0 of 0)")
     href = await page.locator("#campaign-export").get_attribute("href")
     assert href == f"/api/crm/campaigns/{campaign_id}/export.csv"
