@@ -128,6 +128,8 @@ def results_router(deps: CrmDeps) -> APIRouter:
         since = datetime.fromtimestamp(since_for_ledger(now.timestamp()), now.tzinfo)
         async with deps.sessionmaker() as db:
             record = await campaign(db, campaign_id)
+            # A day earlier than the window: an answer counts on the day it was answered,
+            # which may be after the day its dial started.
             attempts = await attempts_since(db, campaign_id, since - timedelta(days=1))
         figures = monitor([dialed(a) for a in attempts], now.timestamp(), cap=record.abandon_cap)
         body = {name: getattr(figures, name) for name in figures.__dataclass_fields__}
