@@ -40,7 +40,7 @@ TABLES = {
     "campaign_attempts",
     "campaign_lists",
 }
-HEAD = "0008"
+HEAD = "0006"
 
 
 def _schema_drift(connection: Connection) -> list[Any]:

@@ -1,13 +1,11 @@
 """Campaign lists: priority and quota per list, and the list each lead came in with.
 
-Revision ID: 0008
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-26
 
 A new table and one nullable column on ``campaign_leads`` (existing leads belong to no list
-and are dialed after every list, as before). Numbered 0008 because 0006 and 0007 were being
-written on other branches at the same time; whoever merges them re-chains this one after
-the last of them (only ``down_revision`` changes).
+and are dialed after every list, as before).
 """
 
 from collections.abc import Sequence
@@ -15,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
+revision: str = "0006"
 down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
