@@ -38,9 +38,10 @@ TABLES = {
     "campaigns",
     "campaign_leads",
     "campaign_attempts",
+    "campaign_lists",
     "audit_log",
 }
-HEAD = "0006"
+HEAD = "0007"
 
 
 def _schema_drift(connection: Connection) -> list[Any]:

@@ -1,11 +1,12 @@
 """The audit log of supervisor and admin actions; the agents' auto-answer option.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-26
 
 A new table and one column arriving with a server default (off), so existing agents keep
-ringing as before.
+ringing as before. (Written as 0006; renumbered 0007 when the campaign lists' 0006 landed
+first on main.)
 """
 
 from collections.abc import Sequence
@@ -13,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0005"
+revision: str = "0007"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
