@@ -13,9 +13,28 @@ from typing import TYPE_CHECKING, Any
 from crm_core.audit import record_action
 
 from .clock import Clock
+from .sessions import LoginSession
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+
+async def audit_in(
+    db: "AsyncSession",
+    at: datetime,
+    session: LoginSession,
+    action: str,
+    *,
+    agent_id: str | None = None,
+    **details: Any,
+) -> None:
+    """An admin's or team lead's edit of CRM records, audited in the edit's own transaction
+    (so a refused edit leaves no row); a ``password`` shows only as ``password_changed``."""
+    if details.pop("password", None) is not None:
+        details["password_changed"] = True
+    await record_action(
+        db, at=at, actor=session.user.username, action=action, agent_id=agent_id, details=details
+    )
 
 
 class AuditTrail:

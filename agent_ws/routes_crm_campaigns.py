@@ -31,6 +31,7 @@ from crm_core.errors import InvalidField, NotFound
 from crm_core.vocabulary import CampaignStatus
 from dialer.campaign import CampaignAction, CampaignRefused, CampaignState, transition
 
+from .audit_trail import audit_in
 from .crm_campaign_schemas import (
     CampaignActionBody,
     CampaignCreateBody,
@@ -161,6 +162,14 @@ def campaigns_router(deps: CrmDeps) -> APIRouter:
             version = current.version if expected is None else expected
             record = await update_campaign(
                 db, campaign_id, version, {"status": status}, at=deps.now()
+            )
+            await audit_in(
+                db,
+                deps.now(),
+                session,
+                f"campaign_{body.action.value}",
+                campaign_id=campaign_id,
+                status=record.status.value,
             )
         return answer(response, record)
 

@@ -5,41 +5,23 @@ Owns ``/api/crm/users…`` (the role admin only: they hold logins) and ``/api/cr
 ``DELETE`` deactivates, because the history names them, and an admin cannot lock themself
 out. An agent with calls in the history cannot be removed (409): deactivate the user. The
 ACD reads agents at start. The rules are crm_core's; password hashes never leave it. Every
-admin change is written to the audit log in the same transaction (``_audited``).
+admin change is written to the audit log in the same transaction (``audit_in``).
 """
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_core.agents import create_agent, get_agent, list_agents, remove_agent, update_agent
-from crm_core.audit import record_action
 from crm_core.errors import InvalidField, InvalidValue, NotFound
 from crm_core.users import UserRecord, create_user, get_user, list_users, update_user
 
+from .audit_trail import audit_in
 from .crm_schemas import AgentBody, AgentPatchBody, UserBody, UserPatchBody
 from .routes_crm_edge import READERS, CrmDeps, CrmRoute, blaming, to_json
 from .sessions import LoginSession
 
 Username = Annotated[str, Path(min_length=1, max_length=64, description="the username")]
-
-
-async def _audited(
-    db: AsyncSession, deps: CrmDeps, session: LoginSession, action: str, **fields: Any
-) -> None:
-    """The admin's edit, as an audit row (who, what, whom; the changed fields)."""
-    agent_id = fields.pop("agent_id", None)
-    if fields.pop("password", None) is not None:
-        fields["password_changed"] = True  # never the password itself
-    await record_action(
-        db,
-        at=deps.now(),
-        actor=session.user.username,
-        action=action,
-        agent_id=agent_id,
-        details=fields,
-    )
 
 
 def _user_json(user: UserRecord) -> dict[str, Any]:
@@ -90,7 +72,7 @@ def users_router(deps: CrmDeps) -> APIRouter:
             raise HTTPException(409, "an admin cannot deactivate themself")
         async with deps.sessionmaker.begin() as db:
             user = await update_user(db, username, **changes)
-            await _audited(db, deps, session, "user_changed", agent_id=username, **changes)
+            await audit_in(db, deps.now(), session, "user_changed", agent_id=username, **changes)
         return _user_json(user)
 
     @router.delete("/{username}", summary="Deactivate a user (admin)")
@@ -100,7 +82,7 @@ def users_router(deps: CrmDeps) -> APIRouter:
             raise HTTPException(409, "an admin cannot deactivate themself")
         async with deps.sessionmaker.begin() as db:
             user = await update_user(db, username, active=False)
-            await _audited(db, deps, session, "user_deactivated", agent_id=username)
+            await audit_in(db, deps.now(), session, "user_deactivated", agent_id=username)
         return _user_json(user)
 
     return router
@@ -129,8 +111,13 @@ def agents_router(deps: CrmDeps) -> APIRouter:
                     endpoint=endpoint,
                     skills=body.skills,
                 )
-            await _audited(
-                db, deps, session, "agent_created", agent_id=body.agent_id, extension=body.extension
+            await audit_in(
+                db,
+                deps.now(),
+                session,
+                "agent_created",
+                agent_id=body.agent_id,
+                extension=body.extension,
             )
         answer: dict[str, Any] = to_json(agent)
         return answer
@@ -149,7 +136,7 @@ def agents_router(deps: CrmDeps) -> APIRouter:
         async with deps.sessionmaker.begin() as db:
             changes = _changes(body)
             agent = await update_agent(db, agent_id, **changes)
-            await _audited(db, deps, session, "agent_changed", agent_id=agent_id, **changes)
+            await audit_in(db, deps.now(), session, "agent_changed", agent_id=agent_id, **changes)
         answer: dict[str, Any] = to_json(agent)
         return answer
 
@@ -161,7 +148,7 @@ def agents_router(deps: CrmDeps) -> APIRouter:
                 await remove_agent(db, agent_id)
             except InvalidValue as exc:
                 raise HTTPException(409, str(exc)) from exc
-            await _audited(db, deps, session, "agent_removed", agent_id=agent_id)
+            await audit_in(db, deps.now(), session, "agent_removed", agent_id=agent_id)
         return Response(status_code=204)
 
     return router

@@ -153,3 +153,26 @@ async def test_leads_from_ids_and_a_segment_report_every_contact_left_out(
     assert both.status_code == 422
     assert progress["leads"] == 1 and progress["leads_by_state"]["pending"] == 1
     assert progress["abandon_rate"] == 0.0
+
+
+async def test_campaign_actions_are_in_the_audit_log_and_a_refused_one_is_not(
+    crm: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    from crm_core.audit import audit_page
+
+    created = await _campaign(crm)
+    path = f"{CAMPAIGNS}/{created['campaign_id']}/actions"
+    refused = await crm.post(path, json={"action": "pause"})
+    await crm.post(path, json={"action": "schedule"})
+    await crm.post(path, json={"action": "start"})
+    async with sessionmaker() as session:
+        rows = (await audit_page(session)).entries
+    assert refused.status_code == 409
+    assert [(r.actor, r.action, r.details) for r in reversed(rows)] == [
+        (
+            "sue",
+            "campaign_schedule",
+            {"campaign_id": created["campaign_id"], "status": "scheduled"},
+        ),
+        ("sue", "campaign_start", {"campaign_id": created["campaign_id"], "status": "running"}),
+    ]

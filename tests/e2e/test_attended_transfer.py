@@ -113,6 +113,8 @@ def test_an_agent_consults_an_outside_number_and_hands_the_caller_over(tmp_path:
     async def scenario() -> None:
         async with running_stack(tmp_path) as stack:
             stack.sim.add_phone("1001", answer_after=1.0, talk_for=3600.0)
+            # The outside party stays on the line until the caller hangs up.
+            stack.sim.add_customer("+13125550177", answer_after=1.0, talk_for=3600.0)
             async with ready_agent(stack, "alice") as alice:
                 call = await stack.sim.place_call(GRACE, HOTLINE, digits=["2"])
                 await alice.expect("call_state", lambda d: d["state"] == "connected")
