@@ -14,12 +14,14 @@ from fastapi.staticfiles import StaticFiles
 
 from .auth import Auth, auth_router
 from .call_controls import AgentDialer, CallControls
+from .campaign_desk import CampaignDesk
 from .clock import Clock
 from .desk import AgentDesk
 from .errors import install_error_handlers
 from .hub import Hub
 from .pages import STATIC_DIR, pages_router
 from .routes_agent import agent_router, health_router
+from .routes_agent_campaign import agent_campaign_router
 from .routes_calls import calls_router
 from .routes_crm import crm_router
 from .routes_metrics import metrics_router
@@ -51,6 +53,7 @@ def create_app(
     call_controls: CallControls | None = None,
     agent_dialer: AgentDialer | None = None,
     stats: StatsSource | None = None,
+    campaigns: CampaignDesk | None = None,
 ) -> FastAPI:
     """The FastAPI app of the edge.
 
@@ -60,6 +63,8 @@ def create_app(
     ``metrics`` renders the Prometheus text served at ``/metrics`` (public, like health);
     ``supervision`` enables the team lead's routes, ``call_controls`` the agent's hold,
     resume, transfer and hang-up (with ``agent_dialer``: click-to-dial and internal calls).
+    ``campaigns`` (the dialer's runtime) hears the campaigns' life-cycle moves and signs
+    agents in to campaigns.
     """
     sessions = sessions if sessions is not None else SessionStore(clock)
     throttle = throttle if throttle is not None else LoginThrottle(clock)
@@ -90,7 +95,11 @@ def create_app(
         )
     )
     app.include_router(agent_router(desk=desk, auth=auth))
-    app.include_router(crm_router(sessionmaker=sessionmaker, auth=auth, clock=clock))
+    app.include_router(
+        crm_router(sessionmaker=sessionmaker, auth=auth, clock=clock, campaigns=campaigns)
+    )
+    if campaigns is not None:
+        app.include_router(agent_campaign_router(campaigns=campaigns, auth=auth))
     if supervision is not None:
         app.include_router(supervisor_router(desk=supervision, auth=auth, stats=stats))
     if call_controls is not None and agent_dialer is not None:

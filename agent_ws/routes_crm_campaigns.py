@@ -159,6 +159,8 @@ def campaigns_router(deps: CrmDeps) -> APIRouter:
             record = await update_campaign(
                 db, campaign_id, version, {"status": status}, at=deps.now()
             )
+        if deps.campaigns is not None:  # after the commit: the runtime reads the new state
+            deps.campaigns.campaign_moved(campaign_id, record.status.value)
         return answer(response, record)
 
     @router.delete("/{campaign_id}", status_code=204, summary="Delete a draft (needs If-Match)")

@@ -27,6 +27,8 @@ from callcenter.bus import Bus
 from callcenter.call_control import CallControl
 from callcenter.callbacks import Callbacks
 from callcenter.calls import CallRegistry
+from callcenter.campaign_runtime import CampaignRuntime
+from callcenter.campaign_store import CampaignStore
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
 from callcenter.desk import Desk
@@ -36,6 +38,7 @@ from callcenter.floor import FloorPublisher
 from callcenter.gateway import AcdGateway
 from callcenter.inbound import InboundRoute
 from callcenter.metrics import LiveMetrics
+from callcenter.outbound_amd import OutboundAmdRoute
 from callcenter.pbx_link import PbxLink
 from callcenter.queues import load_queue_file
 from callcenter.recovery import Recovery
@@ -48,6 +51,7 @@ from callcenter.wiring import ACD_EVENT_TYPES, Reactions, wire
 from crm_core.agents import list_agents
 from crm_core.db import make_engine, make_sessionmaker
 from cti.agi_server import AgiServer
+from cti.events import ChannelHungUp
 from cti.ids import AgentId
 from ivr.flow import Flow, QueueNode
 from ivr.library import FlowLibrary, ReloadReport
@@ -71,6 +75,7 @@ class RunningApp:
     sessions: async_sessionmaker[AsyncSession]
     http_port: int
     agi_port: int
+    dialer: CampaignRuntime
 
 
 class _Server(uvicorn.Server):
@@ -241,7 +246,22 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
         bus.subscribe(event_type, statistics.event)
     restore_agents(engine, recovery)
     callbacks.restore(recovery.recovered)
-    agi = AgiServer({"inbound": route}, settings.agi_host, settings.agi_port)
+    dialer = CampaignRuntime(
+        store=CampaignStore(sessions, settings.default_region),
+        engine=engine,
+        hub=hub,
+        clock=clock,
+        telephony=lambda: pbx.telephony,
+        trunk=settings.dialer_trunk,
+        ring_ms=settings.dialer_ring_seconds * 1000,
+        wrap_up_seconds=settings.wrap_up_seconds,
+    )
+    bus.subscribe(ChannelHungUp, dialer.channel_hung_up)
+    amd = OutboundAmdRoute(
+        runtime=dialer, crm=crm, hub=hub, clock=clock,
+        machine_message=settings.dialer_machine_message,
+    )  # fmt: skip
+    agi = AgiServer({"inbound": route, "outbound-amd": amd}, settings.agi_host, settings.agi_port)
     metrics = LiveMetrics(
         engine=engine,
         registry=registry,
@@ -270,6 +290,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
             telephony=lambda: pbx.telephony,
         ),
         stats=statistics,
+        campaigns=dialer,
     )
     server = _Server(
         uvicorn.Config(
@@ -296,6 +317,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
                 tg.create_task(control.run(), name="call-control"),
                 tg.create_task(callbacks.run(), name="callbacks"),
                 tg.create_task(recovery.run(), name="fallback-recovery"),
+                tg.create_task(dialer.run(), name="dialer"),
             ]
             tg.create_task(server.serve(sockets=[http_socket]), name="http")
             log.info("serving http://%s:%s, FastAGI on %s", settings.http_host, http_port, agi.port)
@@ -314,10 +336,12 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
                 sessions,
                 http_port,
                 agi.port,
+                dialer,
             )
             hub.close_all()
             server.should_exit = True
             await agi.close()
+            await dialer.close()
             await bus.drained()
             await event_log.flush()
             for task in tasks:

@@ -43,6 +43,11 @@ class Settings:
     wait_alert_seconds: float = 60.0
     queue_poll_ms: int = 1000
     secure_cookies: bool = False
+    #: The dialer: the trunk endpoint it dials out on, how long a lead's phone rings
+    #: (never under the law's 15 s) and the prompt an answering machine hears ("": hang up).
+    dialer_trunk: str = "trunk"
+    dialer_ring_seconds: int = 30
+    dialer_machine_message: str = ""
     log_level: str = "INFO"
     log_format: str = "text"
 
@@ -90,6 +95,11 @@ def validate(s: Settings) -> None:
         raise SettingsError(f"CALLCENTER_AMI_AUTH={s.ami_auth!r}: use plain or md5")
     if not 5 <= s.ring_timeout <= 120:
         raise SettingsError(f"CALLCENTER_RING_TIMEOUT={s.ring_timeout}: use 5..120 seconds")
+    if not 15 <= s.dialer_ring_seconds <= 120:
+        raise SettingsError(
+            f"CALLCENTER_DIALER_RING_SECONDS={s.dialer_ring_seconds}: use 15..120 (the law's"
+            " minimum ring is 15 s)"
+        )
     if not 0 <= s.wrap_up_seconds <= 3600:
         raise SettingsError(f"CALLCENTER_WRAP_UP_SECONDS={s.wrap_up_seconds}: use 0..3600")
     if not 0 < s.service_level_seconds <= 3600:

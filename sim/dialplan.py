@@ -60,6 +60,8 @@ dialplan run (SoftHangupRequest 16, then Hangup). The dialplan, as extensions.co
     exten => _X.,1,Dial(PJSIP/${EXTEN}@trunk,60)
      same => n,Hangup()
 
+    [cti-dialer], [cti-dialer-abandon], [cti-nailed]   ; the dialer's (dialer_plan.py)
+
     [<any other context>]            ; hold / waiting targets of a Redirect
     exten => _X.,1,MusicOnHold(default)
 
@@ -76,6 +78,7 @@ from sim.agi_session import agi_app
 from sim.apps import find_app
 from sim.bridge import hold_in_bridge
 from sim.channel import Channel, Location
+from sim.dialer_plan import DIALER_CONTEXTS, dialer_steps
 from sim.pbx import Pbx
 
 
@@ -183,6 +186,8 @@ def lookup(pbx: Pbx, loc: Location) -> Step | None:
         steps = _hotline(script) if script is not None else [Step("Hangup", _const("1"))]
     elif loc.context == "cti-resume":
         steps = _resume() if loc.exten == "s" else []
+    elif loc.context in DIALER_CONTEXTS:
+        steps = [Step(app, data) for app, data in dialer_steps(loc.context, loc.exten)]
     elif loc.context in ("outbound", "cti-transfer") or (
         loc.context == "from-internal" and len(loc.exten) > 6
     ):
@@ -204,6 +209,7 @@ KNOWN_CONTEXTS = (
     "cti-resume",
     "cti-transfer",
     "from-agents",
+    *DIALER_CONTEXTS,
     *LAB_CONTEXTS,
 )
 
@@ -251,6 +257,8 @@ async def _step(pbx: Pbx, ch: Channel, loc: Location) -> Location | None:
     pbx.emit(events.newexten(ch, step.app, data))
     if step.app == "GotoIf":
         return _goto_if(loc, data)
+    if step.app == "Goto":
+        return _goto_if(loc, f"1?{data}")
     if step.app == "MusicOnHold" and ch.party is not None:
         ch.party.on_state("on-hold")
     app = agi_app if step.app == "AGI" else find_app(step.app)

@@ -1,0 +1,166 @@
+"""The dialer shell's window on the CRM: campaigns, due leads and their facts, attempts.
+
+Owns the translation between crm_core's records and dialer's pure types: a campaign's
+``CampaignRules`` (its window, attempt cap and the default retry delays), a lead's
+``LeadFacts`` and ``LeadHistory``, the abandon ledger rebuilt from the attempts, and the
+start and end of attempts (the next attempt's time from ``dialer.retries``). Every call
+is one short transaction. Must not decide whether to dial (``dialer.gate`` does).
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from agent_ws.routes_crm_edge import to_json
+from crm_core.campaign_attempts import AttemptRecord, finish_attempt, lead_attempts, start_attempt
+from crm_core.campaign_leads import LeadRecord, due_leads, skip_lead
+from crm_core.campaign_ledger import answers_by_day, dial_sample
+from crm_core.campaigns import CampaignRecord, get_campaign, list_campaigns
+from crm_core.contacts import get_contact_card
+from crm_core.do_not_call import is_do_not_call
+from crm_core.vocabulary import AmdResult, AttemptOutcome, CampaignStatus
+from dialer.abandon import WINDOW_DAYS, AbandonLedger, DayCount
+from dialer.compliance import ComplianceRules, LeadFacts
+from dialer.gate import CampaignRules
+from dialer.retries import Attempt, LeadHistory, Outcome, RetryRules, next_attempt
+from dialer.windows import CallWindow
+
+DAY = 86_400.0
+
+
+def utc(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+def rules_of(campaign: CampaignRecord) -> CampaignRules:
+    """The gate's rules for ``campaign``. Suppression by recent contact, purchase or
+    complaint needs facts the CRM does not keep yet, so only do-not-call, the window and
+    the attempt caps apply (the retry delays are ``dialer.retries``' defaults)."""
+    window = campaign.window
+    return CampaignRules(
+        compliance=ComplianceRules(
+            contacted_within_days=None,
+            purchased_within_days=None,
+            max_attempts=campaign.max_attempts,
+        ),
+        retries=RetryRules(max_attempts=campaign.max_attempts),
+        window=CallWindow(window.start, window.end, frozenset(window.weekdays)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DueLead:
+    lead: LeadRecord
+    facts: LeadFacts
+    history: LeadHistory
+
+
+def history_of(lead: LeadRecord, attempts: list[AttemptRecord]) -> LeadHistory:
+    ended = tuple(
+        Attempt(a.number, Outcome(a.outcome.value), a.ended_at.timestamp())
+        for a in attempts
+        if a.outcome is not None and a.ended_at is not None
+    )
+    return LeadHistory((lead.phone, *lead.alternates), ended)
+
+
+class CampaignStore:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], default_region: str) -> None:
+        self._sessions = sessions
+        self._region = default_region
+
+    async def running(self) -> list[CampaignRecord]:
+        async with self._sessions() as db:
+            return await list_campaigns(db, status=CampaignStatus.RUNNING)
+
+    async def campaign(self, campaign_id: int) -> CampaignRecord | None:
+        async with self._sessions() as db:
+            return await get_campaign(db, campaign_id)
+
+    async def due(self, campaign: CampaignRecord, now: float, limit: int) -> list[DueLead]:
+        """Pending leads due now, with the facts the gate checks (read just before dialing)."""
+        found: list[DueLead] = []
+        async with self._sessions() as db:
+            for lead in await due_leads(db, campaign.campaign_id, at=utc(now), limit=limit):
+                blocked = [
+                    n
+                    for n in (lead.phone, *lead.alternates)
+                    if await is_do_not_call(db, n, utc(now), default_region=self._region)
+                ]
+                zone = lead.timezone or campaign.timezone
+                facts = LeadFacts(
+                    lead_id=str(lead.lead_id),
+                    zones=(zone,) if zone else (),
+                    # Only the numbers listed count: a lead keeps its other numbers.
+                    on_internal_dnc=len(blocked) == 1 + len(lead.alternates),
+                    attempts=lead.attempts,
+                )
+                history = history_of(lead, await lead_attempts(db, lead.lead_id))
+                numbers = tuple(n for n in history.numbers if n not in blocked)
+                found.append(DueLead(lead, facts, LeadHistory(numbers, history.attempts)))
+        return found
+
+    async def skip(self, lead_id: int, reasons: tuple[str, ...], now: float) -> None:
+        async with self._sessions.begin() as db:
+            await skip_lead(db, lead_id, reasons, at=utc(now))
+
+    async def start(self, lead_id: int, number: str, call_id: str, now: float) -> int:
+        async with self._sessions.begin() as db:
+            record = await start_attempt(db, lead_id, number=number, at=utc(now), call_id=call_id)
+        return record.attempt_id
+
+    async def finish(
+        self,
+        attempt_id: int,
+        history: LeadHistory,
+        number: str,
+        outcome: Outcome,
+        rules: CampaignRules,
+        now: float,
+        *,
+        answered_at: float | None = None,
+        amd: AmdResult | None = None,
+        abandoned: bool = False,
+        agent_id: str | None = None,
+    ) -> AttemptRecord:
+        """End the attempt; the retry rules, given the lead's ``history`` before it, say
+        whether and when the lead comes back."""
+        after = LeadHistory(history.numbers, (*history.attempts, Attempt(number, outcome, now)))
+        nxt = next_attempt(after, rules.retries, now)
+        async with self._sessions.begin() as db:
+            return await finish_attempt(
+                db,
+                attempt_id,
+                AttemptOutcome(outcome.value),
+                at=utc(now),
+                next_attempt_at=None if nxt is None else utc(nxt.due_at),
+                answered_at=None if answered_at is None else utc(answered_at),
+                amd_result=amd,
+                abandoned=abandoned,
+                agent_id=agent_id,
+            )
+
+    async def ledger(self, campaign: CampaignRecord, now: float) -> AbandonLedger:
+        since = utc(now - WINDOW_DAYS * DAY) - timedelta(days=1)
+        async with self._sessions() as db:
+            days = await answers_by_day(db, campaign.campaign_id, since=since)
+        counts = {
+            int(datetime(d.day.year, d.day.month, d.day.day, tzinfo=UTC).timestamp() // DAY): (
+                DayCount(d.live_answered, d.abandoned)
+            )
+            for d in days
+        }
+        return AbandonLedger(cap=campaign.abandon_cap, days=MappingProxyType(counts))
+
+    async def contact(self, contact_id: int) -> dict[str, object] | None:
+        """The contact's card for the campaign pop (None if the contact is gone)."""
+        async with self._sessions() as db:
+            card = await get_contact_card(db, contact_id)
+        return None if card is None else to_json(card)
+
+    async def sample(self, campaign_id: int) -> tuple[int, int]:
+        async with self._sessions() as db:
+            found = await dial_sample(db, campaign_id)
+        return found.ended, found.answered

@@ -1,0 +1,185 @@
+"""The FastAGI step ``outbound-amd``: an answered dialer call, after ``AMD()``.
+
+``[cti-dialer]`` runs ``AGI(${CTI_AGI}/outbound-amd,${AMDSTATUS},${AMDCAUSE})`` once the
+customer answered and detection ran. A person (HUMAN, or NOTSURE: see
+``dialer.dispatch``) is bridged to the campaign's agent free longest, on their nailed-up
+line, with ``EXEC Bridge(<agent channel>,F(cti-nailed^<ext>^1))``: the agent goes back to
+the wait when the customer leaves. The agent's tab gets a ``campaign_pop``; the call is
+recorded as an outbound interaction with the agent's segment. If no agent is free within
+the 2-second rule (counted from the answer, so detection counts), the session returns
+without ``CTI_DONE`` and the dialplan plays the safe-harbour message
+(``[cti-dialer-abandon]``): the attempt is a live answer **and** abandoned. A machine is
+dropped, or hears ``machine_message`` first when one is configured.
+"""
+
+import asyncio
+import logging
+
+from agent_ws.hub import Hub
+from callcenter.calls import ActiveCall
+from callcenter.campaign_runtime import CampaignRuntime, LiveDial
+from callcenter.campaign_seats import NAILED_CONTEXT, Seat
+from callcenter.clock import LoopClock
+from callcenter.crm_port import CrmAdapter
+from callcenter.legs import AgentLeg
+from crm_core.vocabulary import AmdResult
+from cti.agi_session import AgiSession
+from cti.errors import ChannelGone, PbxError
+from cti.ids import CallId, UniqueId
+from dialer.dispatch import (
+    AmdStatus,
+    AmdVerdict,
+    BadAmdArguments,
+    bridge_deadline,
+    pick_agent,
+    read_amd,
+)
+from dialer.retries import Outcome
+
+log = logging.getLogger(__name__)
+
+#: How often the route looks for a freed agent while a person waits (within 2 s).
+AGENT_POLL = 0.1
+
+
+class OutboundAmdRoute:
+    def __init__(
+        self,
+        *,
+        runtime: CampaignRuntime,
+        crm: CrmAdapter,
+        hub: Hub,
+        clock: LoopClock,
+        machine_message: str = "",
+    ) -> None:
+        self._runtime = runtime
+        self._crm = crm
+        self._hub = hub
+        self._clock = clock
+        self._machine_message = machine_message
+
+    async def __call__(self, session: AgiSession) -> None:
+        call_id = await session.get_variable("CTI_CALL_ID") or ""
+        dial = self._runtime.claim(call_id)
+        if dial is None:
+            # Not a dial of ours (or one already ended): nobody can take it, so the
+            # dialplan's safe-harbour message is the lawful end.
+            log.warning("outbound-amd from %s: unknown dial %r on %s", session.peer, call_id,
+                        session.channel)  # fmt: skip
+            return
+        try:
+            verdict = read_amd(session.args)
+        except BadAmdArguments as exc:
+            log.warning("outbound-amd from %s, dial %s: %s; handled as NOTSURE", session.peer,
+                        call_id, exc)  # fmt: skip
+            verdict = AmdVerdict(AmdStatus.NOTSURE, "")
+        try:
+            if verdict.live:
+                await self._person(session, dial, verdict)
+            else:
+                await self._machine(session, dial)
+        except (ChannelGone, PbxError) as exc:
+            log.info("dial %s: session ended early: %s", call_id, exc)
+            await self._runtime.settle(dial, Outcome.HUMAN if verdict.live else Outcome.MACHINE,
+                                       amd=_amd(verdict))  # fmt: skip
+
+    async def _machine(self, session: AgiSession, dial: LiveDial) -> None:
+        if self._machine_message:
+            await session.exec("Playback", self._machine_message)
+        await session.set_variable("CTI_DONE", "1")
+        await self._runtime.settle(dial, Outcome.MACHINE, amd=AmdResult.MACHINE)
+
+    async def _person(self, session: AgiSession, dial: LiveDial, verdict: AmdVerdict) -> None:
+        assert dial.answered_at is not None  # claim() sets it
+        seat = await self._agent_by(dial, bridge_deadline(dial.answered_at))
+        if seat is None:
+            log.info("dial %s: no agent free within 2 s: safe-harbour message", dial.call_id)
+            await self._runtime.settle(dial, Outcome.HUMAN, amd=_amd(verdict), abandoned=True)
+            return  # no CTI_DONE: [cti-dialer-abandon] plays the message and hangs up
+        await session.set_variable("CTI_DONE", "1")
+        contact = await self._runtime.store.contact(dial.lead.contact_id)
+        call = self._open_call(dial, seat, contact)
+        result = await session.exec(
+            "Bridge", f"{seat.channel},F({NAILED_CONTEXT}^{seat.extension}^1)"
+        )
+        bridged = await session.get_variable("BRIDGERESULT") if result >= 0 else "SUCCESS"
+        if bridged != "SUCCESS":
+            # The agent's line vanished between the pick and the bridge: the person was
+            # left without an agent, which is an abandon; let the dialplan say so.
+            await session.set_variable("CTI_DONE", "")
+            await self._close_call(call, seat, "failed")
+            await self._runtime.settle(dial, Outcome.HUMAN, amd=_amd(verdict), abandoned=True)
+            return
+        await self._close_call(call, seat, "completed")
+        await self._runtime.settle(dial, Outcome.HUMAN, amd=_amd(verdict), agent_id=seat.agent_id)
+
+    async def _agent_by(self, dial: LiveDial, deadline: float) -> Seat | None:
+        """The agent free longest, waiting for one to free up until ``deadline``."""
+        cid = dial.run.campaign.campaign_id
+        while True:
+            now = self._clock.now()
+            agent = pick_agent(self._runtime.seats.free(cid, now))
+            if agent is not None:
+                seat = self._runtime.seats.get(agent)
+                assert seat is not None
+                seat.state, seat.since = "talking", now
+                return seat
+            if now + AGENT_POLL > deadline:
+                return None
+            await asyncio.sleep(AGENT_POLL)
+
+    def _open_call(
+        self, dial: LiveDial, seat: Seat, contact: dict[str, object] | None
+    ) -> ActiveCall:
+        now = self._clock.now()
+        campaign = dial.run.campaign
+        call = ActiveCall(
+            call_id=CallId(dial.call_id),
+            uniqueid=UniqueId(dial.call_id),
+            channel="",
+            ani=campaign.caller_id,
+            dnis=dial.number,
+            hotline=f"campaign:{campaign.name}",
+            started_at=dial.started_at,
+            agent_id=seat.agent_id,
+            answered_at=dial.answered_at,
+            direction="outbound",
+            control="ami",
+        )
+        call.legs.append(AgentLeg(seat.agent_id, now, answered_at=now))
+        pop = {
+            "call_id": dial.call_id,
+            "campaign_id": campaign.campaign_id,
+            "campaign": campaign.name,
+            "mode": campaign.mode.value,
+            "lead_id": dial.lead.lead_id,
+            "contact_id": dial.lead.contact_id,
+            "number": dial.number,
+            "attempt": dial.lead.attempts + 1,
+            "contact": contact,
+        }
+        self._hub.send_to_agent(seat.agent_id, "campaign_pop", pop)
+        self._hub.send_to_agent(
+            seat.agent_id, "call_state", {"call_id": dial.call_id, "state": "connected"}
+        )
+        return call
+
+    async def _close_call(self, call: ActiveCall, seat: Seat, reason: str) -> None:
+        now = self._clock.now()
+        call.ended_at = now
+        call.outcome = "answered" if reason == "completed" else "failed"
+        call.legs[-1].end(reason, now)
+        if self._runtime.seats.get(seat.agent_id) is seat:
+            seat.state, seat.wrap_up_until = "wrap_up", now + self._runtime.wrap_up_seconds
+        self._hub.send_to_agent(
+            seat.agent_id, "call_state", {"call_id": call.call_id, "state": "ended"}
+        )
+        try:
+            await self._crm.identify_number(call, call.dnis)
+            await self._crm.record(call)
+        except Exception:
+            log.exception("dial %s: could not record the interaction", call.call_id)
+
+
+def _amd(verdict: AmdVerdict) -> AmdResult:
+    return AmdResult(verdict.status.value.lower())

@@ -1,0 +1,86 @@
+"""Helpers of the campaign end-to-end tests: contacts to dial, a campaign made and started
+through the REST API as a supervisor would, agents signed in to it, and the CRM's record."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from crm_core.campaign_attempts import AttemptRecord, CampaignProgress, campaign_progress
+from crm_core.campaign_attempts import lead_attempts as attempts_of
+from crm_core.contacts import NewPhone, create_contact
+from crm_core.db import make_engine, make_sessionmaker
+from crm_core.vocabulary import PhoneKind
+from tests.e2e.harness import Stack, http_client
+
+#: Open all day, every day, in the contacts' zone: these tests are not about windows.
+ALWAYS = {"window_start": "00:00", "window_end": "24:00", "weekdays": [0, 1, 2, 3, 4, 5, 6]}
+
+
+async def add_contacts(db_url: str, numbers: list[str]) -> list[int]:
+    """One contact per E.164 number, in New York's zone; their ids, in order."""
+    engine = make_engine(db_url)
+    try:
+        async with make_sessionmaker(engine).begin() as session:
+            ids = []
+            for i, number in enumerate(numbers):
+                card = await create_contact(
+                    session,
+                    first_name=f"Lead{i}",
+                    last_name="Campaign",
+                    timezone="America/New_York",
+                    phones=[NewPhone(PhoneKind.MOBILE, number)],
+                    now=datetime.now(UTC),
+                )
+                ids.append(card.contact_id)
+            return ids
+    finally:
+        await engine.dispose()
+
+
+async def start_campaign(stack: Stack, mode: str, contact_ids: list[int], **extra: Any) -> int:
+    """Create, fill, schedule and start a campaign as the supervisor; returns its id."""
+    async with http_client(stack) as http:
+        login = await http.post("/api/login", json={"username": "lead", "password": "demo"})
+        login.raise_for_status()
+        body = {"name": f"{mode} run", "mode": mode, "queue": "sales",
+                "caller_id": "18005550100", **ALWAYS, **extra}  # fmt: skip
+        created = await http.post("/api/crm/campaigns", json=body)
+        assert created.status_code == 201, created.text
+        campaign_id: int = created.json()["campaign_id"]
+        leads = await http.post(
+            f"/api/crm/campaigns/{campaign_id}/leads", json={"contact_ids": contact_ids}
+        )
+        assert leads.json()["added"] == len(contact_ids), leads.text
+        for action in ("schedule", "start"):
+            moved = await http.post(
+                f"/api/crm/campaigns/{campaign_id}/actions", json={"action": action}
+            )
+            assert moved.status_code == 200, moved.text
+    return campaign_id
+
+
+async def campaign_action(stack: Stack, campaign_id: int, action: str) -> None:
+    async with http_client(stack) as http:
+        login = await http.post("/api/login", json={"username": "lead", "password": "demo"})
+        login.raise_for_status()
+        moved = await http.post(
+            f"/api/crm/campaigns/{campaign_id}/actions", json={"action": action}
+        )
+        assert moved.status_code == 200, moved.text
+
+
+async def progress(db_url: str, campaign_id: int) -> CampaignProgress:
+    engine = make_engine(db_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            return await campaign_progress(session, campaign_id)
+    finally:
+        await engine.dispose()
+
+
+async def attempts(db_url: str, lead_id: int) -> list[AttemptRecord]:
+    engine = make_engine(db_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            return await attempts_of(session, lead_id)
+    finally:
+        await engine.dispose()
