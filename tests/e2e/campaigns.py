@@ -36,8 +36,11 @@ async def add_contacts(db_url: str, numbers: list[str]) -> list[int]:
         await engine.dispose()
 
 
-async def start_campaign(stack: Stack, mode: str, contact_ids: list[int], **extra: Any) -> int:
-    """Create, fill, schedule and start a campaign as the supervisor; returns its id."""
+async def start_campaign(
+    stack: Stack, mode: str, contact_ids: list[int], **extra: Any
+) -> tuple[int, list[int]]:
+    """Create, fill, schedule and start a campaign as the supervisor; returns its id and
+    the ids of its leads (in the order of ``contact_ids``)."""
     async with http_client(stack) as http:
         login = await http.post("/api/login", json={"username": "lead", "password": "demo"})
         login.raise_for_status()
@@ -50,12 +53,13 @@ async def start_campaign(stack: Stack, mode: str, contact_ids: list[int], **extr
             f"/api/crm/campaigns/{campaign_id}/leads", json={"contact_ids": contact_ids}
         )
         assert leads.json()["added"] == len(contact_ids), leads.text
+        lead_ids: list[int] = leads.json()["lead_ids"]
         for action in ("schedule", "start"):
             moved = await http.post(
                 f"/api/crm/campaigns/{campaign_id}/actions", json={"action": action}
             )
             assert moved.status_code == 200, moved.text
-    return campaign_id
+    return campaign_id, lead_ids
 
 
 async def campaign_action(stack: Stack, campaign_id: int, action: str) -> None:

@@ -35,7 +35,7 @@ def test_answered_calls_reach_nailed_agents_and_one_without_an_agent_is_abandone
                         joined = await tab.http.post("/api/agent/campaign/join",
                                                      json={"campaign_id": 1})  # fmt: skip
                         assert joined.status_code == 409  # no campaign yet: refused, named
-                    campaign_id = await start_campaign(stack, "predictive", [first, second])
+                    campaign_id, _ = await start_campaign(stack, "predictive", [first, second])
                     assert campaign_id == 1
                     for tab in (alice, bob):
                         joined = await tab.http.post(
