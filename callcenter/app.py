@@ -27,6 +27,7 @@ from callcenter.bus import Bus
 from callcenter.call_control import CallControl
 from callcenter.callbacks import Callbacks
 from callcenter.calls import CallRegistry
+from callcenter.campaign_calls import CampaignCalls
 from callcenter.campaign_runtime import CampaignRuntime
 from callcenter.campaign_store import CampaignStore
 from callcenter.clock import LoopClock
@@ -257,8 +258,12 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
         wrap_up_seconds=settings.wrap_up_seconds,
     )
     bus.subscribe(ChannelHungUp, dialer.channel_hung_up)
+    campaign_calls = CampaignCalls(
+        crm=crm, hub=hub, clock=clock, wrap_up_seconds=settings.wrap_up_seconds,
+        is_seated=lambda seat: dialer.seats.get(seat.agent_id) is seat,
+    )  # fmt: skip
     amd = OutboundAmdRoute(
-        runtime=dialer, crm=crm, hub=hub, clock=clock,
+        runtime=dialer, calls=campaign_calls, clock=clock,
         machine_message=settings.dialer_machine_message,
     )  # fmt: skip
     agi = AgiServer({"inbound": route, "outbound-amd": amd}, settings.agi_host, settings.agi_port)

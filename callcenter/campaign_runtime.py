@@ -75,6 +75,8 @@ class LiveDial:
     #: The FastAGI step took the call over (it records the end).
     claimed: bool = False
     ended: bool = False
+    #: A scheduled callback's agent: only they take the call.
+    owner: str | None = None
 
 
 class CampaignRuntime:
@@ -183,6 +185,8 @@ class CampaignRuntime:
                 return
             if due.lead.lead_id in dialing:
                 continue
+            if due.owner is not None and due.owner not in self.seats.free(cid, now):
+                continue  # an owned callback waits until its agent is free
             verdict = decide(due.facts, due.history, run.rules, self.clock.now())
             if isinstance(verdict, Skip):
                 log.info("campaign %s lead %s skipped: %s", cid, due.lead.lead_id, verdict.reasons)
@@ -196,7 +200,9 @@ class CampaignRuntime:
         self._sequence += 1
         call_id = f"dial-{run.campaign.campaign_id}-{due.lead.lead_id}-{self._sequence}"
         attempt_id = await self.store.start(due.lead.lead_id, number, call_id, now)
-        dial = LiveDial(call_id, run, attempt_id, due.lead, due.history, number, now)
+        dial = LiveDial(
+            call_id, run, attempt_id, due.lead, due.history, number, now, owner=due.owner
+        )
         self.dials[call_id] = dial
         self._spawn(self._originate(dial), f"dial-{call_id}")
 
@@ -295,9 +301,11 @@ class CampaignRuntime:
             raise DeskRefused(f"no campaign {campaign_id}")
         if campaign.status.value in ("finished", "stopped", "draft"):
             raise DeskRefused(f"campaign {campaign_id} is {campaign.status.value}")
-        seat = await self.seats.nail_up(
-            agent_id, campaign_id, extension.removeprefix("PJSIP/"), self.clock.now()
-        )
+        phone = extension.removeprefix("PJSIP/")
+        if campaign.mode is CampaignMode.PREVIEW:
+            seat = self.seats.sit(agent_id, campaign_id, phone, self.clock.now())
+        else:
+            seat = await self.seats.nail_up(agent_id, campaign_id, phone, self.clock.now())
         body = self.seat_json(seat, campaign)
         self.hub.send_to_agent(agent_id, "campaign_state", body)
         return body

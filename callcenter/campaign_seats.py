@@ -67,6 +67,15 @@ class Seats:
                 found[seat.agent_id] = seat.since
         return found
 
+    def sit(self, agent_id: str, campaign_id: int, extension: str, now: float) -> Seat:
+        """A preview seat: no line is nailed up, the agent's own phone rings per dial."""
+        if agent_id in self._seats:
+            raise DeskRefused(f"already signed in to campaign {self._seats[agent_id].campaign_id}")
+        self._sequence += 1
+        seat = Seat(agent_id, campaign_id, extension, "", now, state="free")
+        self._seats[agent_id] = seat
+        return seat
+
     async def nail_up(self, agent_id: str, campaign_id: int, extension: str, now: float) -> Seat:
         """Ring the agent's phone into ``[cti-nailed]``; the seat is free once answered."""
         if agent_id in self._seats:
@@ -97,9 +106,12 @@ class Seats:
 
     async def release(self, agent_id: str) -> Seat:
         """Sign the agent out of their campaign: the line is hung up (a call on it ends)."""
-        seat = self._seats.pop(agent_id, None)
+        seat = self._seats.get(agent_id)
         if seat is None:
             raise DeskRefused("not signed in to a campaign")
+        if not seat.channel and seat.state == "talking":
+            raise DeskRefused("finish the call first")
+        del self._seats[agent_id]
         telephony = self._telephony()
         if telephony is not None and seat.channel:
             try:
@@ -111,7 +123,7 @@ class Seats:
     def channel_hung_up(self, event: ChannelHungUp) -> None:
         """The AMI says a nailed-up line ended (the agent hung up, or sign-out)."""
         for agent_id, seat in list(self._seats.items()):
-            if seat.uniqueid == event.uniqueid:
+            if seat.uniqueid and seat.uniqueid == event.uniqueid:
                 del self._seats[agent_id]
                 log.info("agent %s: nailed line %s ended", agent_id, event.channel)
                 self._on_gone(seat)

@@ -15,11 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_ws.routes_crm_edge import to_json
 from crm_core.campaign_attempts import AttemptRecord, finish_attempt, lead_attempts, start_attempt
+from crm_core.campaign_callbacks import callback_owners, schedule_callback
 from crm_core.campaign_leads import LeadRecord, due_leads, skip_lead
 from crm_core.campaign_ledger import answers_by_day, dial_sample
 from crm_core.campaigns import CampaignRecord, get_campaign, list_campaigns
 from crm_core.contacts import get_contact_card
-from crm_core.do_not_call import is_do_not_call
+from crm_core.do_not_call import add_do_not_call, is_do_not_call
+from crm_core.follow_ups import create_follow_up
 from crm_core.vocabulary import AmdResult, AttemptOutcome, CampaignStatus
 from dialer.abandon import WINDOW_DAYS, AbandonLedger, DayCount
 from dialer.compliance import ComplianceRules, LeadFacts
@@ -55,13 +57,20 @@ class DueLead:
     lead: LeadRecord
     facts: LeadFacts
     history: LeadHistory
+    #: The agent a scheduled callback is for (None: anyone).
+    owner: str | None = None
 
 
 def history_of(lead: LeadRecord, attempts: list[AttemptRecord]) -> LeadHistory:
+    """The lead's ended attempts for the retry rules. A pending lead whose last attempt
+    reached a person is a scheduled callback the person asked for: the answered attempts
+    do not end it (attempt caps and compliance still apply)."""
+    callback = lead.last_outcome is AttemptOutcome.HUMAN
     ended = tuple(
         Attempt(a.number, Outcome(a.outcome.value), a.ended_at.timestamp())
         for a in attempts
         if a.outcome is not None and a.ended_at is not None
+        if not (callback and a.outcome is AttemptOutcome.HUMAN)
     )
     return LeadHistory((lead.phone, *lead.alternates), ended)
 
@@ -83,7 +92,9 @@ class CampaignStore:
         """Pending leads due now, with the facts the gate checks (read just before dialing)."""
         found: list[DueLead] = []
         async with self._sessions() as db:
-            for lead in await due_leads(db, campaign.campaign_id, at=utc(now), limit=limit):
+            leads = await due_leads(db, campaign.campaign_id, at=utc(now), limit=limit)
+            owners = await callback_owners(db, [lead.lead_id for lead in leads])
+            for lead in leads:
                 blocked = [
                     n
                     for n in (lead.phone, *lead.alternates)
@@ -99,7 +110,8 @@ class CampaignStore:
                 )
                 history = history_of(lead, await lead_attempts(db, lead.lead_id))
                 numbers = tuple(n for n in history.numbers if n not in blocked)
-                found.append(DueLead(lead, facts, LeadHistory(numbers, history.attempts)))
+                history = LeadHistory(numbers, history.attempts)
+                found.append(DueLead(lead, facts, history, owners.get(lead.lead_id)))
         return found
 
     async def skip(self, lead_id: int, reasons: tuple[str, ...], now: float) -> None:
@@ -153,6 +165,31 @@ class CampaignStore:
             for d in days
         }
         return AbandonLedger(cap=campaign.abandon_cap, days=MappingProxyType(counts))
+
+    async def call_back(
+        self, lead_id: int, at: float, agent_id: str | None, now: float
+    ) -> LeadRecord:
+        async with self._sessions.begin() as db:
+            return await schedule_callback(db, lead_id, at=utc(at), agent_id=agent_id, now=utc(now))
+
+    async def do_not_call(self, number: str, reason: str, agent_id: str, now: float) -> None:
+        async with self._sessions.begin() as db:
+            await add_do_not_call(db, number, reason=reason, source=f"agent {agent_id}",
+                                  now=utc(now), default_region=self._region)  # fmt: skip
+
+    async def follow_up(
+        self, contact_id: int, subject: str, due: float, agent_id: str, now: float
+    ) -> None:
+        async with self._sessions.begin() as db:
+            await create_follow_up(
+                db,
+                contact_id=contact_id,
+                subject=subject,
+                due_at=utc(due),
+                assignee=agent_id,
+                created_by=agent_id,
+                now=utc(now),
+            )
 
     async def contact(self, contact_id: int) -> dict[str, object] | None:
         """The contact's card for the campaign pop (None if the contact is gone)."""

@@ -15,17 +15,13 @@ dropped, or hears ``machine_message`` first when one is configured.
 import asyncio
 import logging
 
-from agent_ws.hub import Hub
-from callcenter.calls import ActiveCall
+from callcenter.campaign_calls import CampaignCalls
 from callcenter.campaign_runtime import CampaignRuntime, LiveDial
 from callcenter.campaign_seats import NAILED_CONTEXT, Seat
 from callcenter.clock import LoopClock
-from callcenter.crm_port import CrmAdapter
-from callcenter.legs import AgentLeg
 from crm_core.vocabulary import AmdResult
 from cti.agi_session import AgiSession
 from cti.errors import ChannelGone, PbxError
-from cti.ids import CallId, UniqueId
 from dialer.dispatch import (
     AmdStatus,
     AmdVerdict,
@@ -47,14 +43,12 @@ class OutboundAmdRoute:
         self,
         *,
         runtime: CampaignRuntime,
-        crm: CrmAdapter,
-        hub: Hub,
+        calls: CampaignCalls,
         clock: LoopClock,
         machine_message: str = "",
     ) -> None:
         self._runtime = runtime
-        self._crm = crm
-        self._hub = hub
+        self._calls = calls
         self._clock = clock
         self._machine_message = machine_message
 
@@ -98,7 +92,11 @@ class OutboundAmdRoute:
             return  # no CTI_DONE: [cti-dialer-abandon] plays the message and hangs up
         await session.set_variable("CTI_DONE", "1")
         contact = await self._runtime.store.contact(dial.lead.contact_id)
-        call = self._open_call(dial, seat, contact)
+        campaign = dial.run.campaign
+        call = self._calls.open(
+            dial.call_id, campaign, dial.lead, dial.number, dial.started_at, seat, contact
+        )
+        call.answered_at = dial.answered_at
         result = await session.exec(
             "Bridge", f"{seat.channel},F({NAILED_CONTEXT}^{seat.extension}^1)"
         )
@@ -107,10 +105,10 @@ class OutboundAmdRoute:
             # The agent's line vanished between the pick and the bridge: the person was
             # left without an agent, which is an abandon; let the dialplan say so.
             await session.set_variable("CTI_DONE", "")
-            await self._close_call(call, seat, "failed")
+            await self._calls.close(call, seat, "failed")
             await self._runtime.settle(dial, Outcome.HUMAN, amd=_amd(verdict), abandoned=True)
             return
-        await self._close_call(call, seat, "completed")
+        await self._calls.close(call, seat, "completed")
         await self._runtime.settle(dial, Outcome.HUMAN, amd=_amd(verdict), agent_id=seat.agent_id)
 
     async def _agent_by(self, dial: LiveDial, deadline: float) -> Seat | None:
@@ -118,67 +116,18 @@ class OutboundAmdRoute:
         cid = dial.run.campaign.campaign_id
         while True:
             now = self._clock.now()
-            agent = pick_agent(self._runtime.seats.free(cid, now))
+            free = self._runtime.seats.free(cid, now)
+            if dial.owner is not None:  # a scheduled callback waits for its own agent
+                free = {a: t for a, t in free.items() if a == dial.owner}
+            agent = pick_agent(free)
             if agent is not None:
                 seat = self._runtime.seats.get(agent)
                 assert seat is not None
-                seat.state, seat.since = "talking", now
+                seat.state, seat.since = "talking", now  # nobody else takes this agent
                 return seat
             if now + AGENT_POLL > deadline:
                 return None
             await asyncio.sleep(AGENT_POLL)
-
-    def _open_call(
-        self, dial: LiveDial, seat: Seat, contact: dict[str, object] | None
-    ) -> ActiveCall:
-        now = self._clock.now()
-        campaign = dial.run.campaign
-        call = ActiveCall(
-            call_id=CallId(dial.call_id),
-            uniqueid=UniqueId(dial.call_id),
-            channel="",
-            ani=campaign.caller_id,
-            dnis=dial.number,
-            hotline=f"campaign:{campaign.name}",
-            started_at=dial.started_at,
-            agent_id=seat.agent_id,
-            answered_at=dial.answered_at,
-            direction="outbound",
-            control="ami",
-        )
-        call.legs.append(AgentLeg(seat.agent_id, now, answered_at=now))
-        pop = {
-            "call_id": dial.call_id,
-            "campaign_id": campaign.campaign_id,
-            "campaign": campaign.name,
-            "mode": campaign.mode.value,
-            "lead_id": dial.lead.lead_id,
-            "contact_id": dial.lead.contact_id,
-            "number": dial.number,
-            "attempt": dial.lead.attempts + 1,
-            "contact": contact,
-        }
-        self._hub.send_to_agent(seat.agent_id, "campaign_pop", pop)
-        self._hub.send_to_agent(
-            seat.agent_id, "call_state", {"call_id": dial.call_id, "state": "connected"}
-        )
-        return call
-
-    async def _close_call(self, call: ActiveCall, seat: Seat, reason: str) -> None:
-        now = self._clock.now()
-        call.ended_at = now
-        call.outcome = "answered" if reason == "completed" else "failed"
-        call.legs[-1].end(reason, now)
-        if self._runtime.seats.get(seat.agent_id) is seat:
-            seat.state, seat.wrap_up_until = "wrap_up", now + self._runtime.wrap_up_seconds
-        self._hub.send_to_agent(
-            seat.agent_id, "call_state", {"call_id": call.call_id, "state": "ended"}
-        )
-        try:
-            await self._crm.identify_number(call, call.dnis)
-            await self._crm.record(call)
-        except Exception:
-            log.exception("dial %s: could not record the interaction", call.call_id)
 
 
 def _amd(verdict: AmdVerdict) -> AmdResult:

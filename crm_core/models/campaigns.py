@@ -101,6 +101,8 @@ class CampaignLead(Base):
     last_outcome: Mapped[str | None] = mapped_column(String(16))
     skip_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: A scheduled callback only this agent gets (NULL: anyone's, or no callback).
+    callback_agent_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class CampaignAttempt(Base):

@@ -39,7 +39,7 @@ TABLES = {
     "campaign_leads",
     "campaign_attempts",
 }
-HEAD = "0005"
+HEAD = "0007"
 
 
 def _schema_drift(connection: Connection) -> list[Any]:
