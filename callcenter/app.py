@@ -27,19 +27,17 @@ from callcenter.bus import Bus
 from callcenter.call_control import CallControl
 from callcenter.callbacks import Callbacks
 from callcenter.calls import CallRegistry
-from callcenter.campaign_calls import CampaignCalls
 from callcenter.campaign_runtime import CampaignRuntime
-from callcenter.campaign_store import CampaignStore
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
 from callcenter.desk import Desk
+from callcenter.dialer_wiring import build_dialer
 from callcenter.directory import CrmDirectory
 from callcenter.event_log import EventLogWriter
 from callcenter.floor import FloorPublisher
 from callcenter.gateway import AcdGateway
 from callcenter.inbound import InboundRoute
 from callcenter.metrics import LiveMetrics
-from callcenter.outbound_amd import OutboundAmdRoute
 from callcenter.pbx_link import PbxLink
 from callcenter.queues import load_queue_file
 from callcenter.recovery import Recovery
@@ -52,7 +50,6 @@ from callcenter.wiring import ACD_EVENT_TYPES, Reactions, wire
 from crm_core.agents import list_agents
 from crm_core.db import make_engine, make_sessionmaker
 from cti.agi_server import AgiServer
-from cti.events import ChannelHungUp
 from cti.ids import AgentId
 from ivr.flow import Flow, QueueNode
 from ivr.library import FlowLibrary, ReloadReport
@@ -247,25 +244,9 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
         bus.subscribe(event_type, statistics.event)
     restore_agents(engine, recovery)
     callbacks.restore(recovery.recovered)
-    dialer = CampaignRuntime(
-        store=CampaignStore(sessions, settings.default_region),
-        engine=engine,
-        hub=hub,
-        clock=clock,
-        telephony=lambda: pbx.telephony,
-        trunk=settings.dialer_trunk,
-        ring_ms=settings.dialer_ring_seconds * 1000,
-        wrap_up_seconds=settings.wrap_up_seconds,
+    dialer, amd, campaign_agents = build_dialer(
+        settings, sessions, engine, hub, clock, crm, bus, lambda: pbx.telephony
     )
-    bus.subscribe(ChannelHungUp, dialer.channel_hung_up)
-    campaign_calls = CampaignCalls(
-        crm=crm, hub=hub, clock=clock, wrap_up_seconds=settings.wrap_up_seconds,
-        is_seated=lambda seat: dialer.seats.get(seat.agent_id) is seat,
-    )  # fmt: skip
-    amd = OutboundAmdRoute(
-        runtime=dialer, calls=campaign_calls, clock=clock,
-        machine_message=settings.dialer_machine_message,
-    )  # fmt: skip
     agi = AgiServer({"inbound": route, "outbound-amd": amd}, settings.agi_host, settings.agi_port)
     metrics = LiveMetrics(
         engine=engine,
@@ -295,7 +276,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
             telephony=lambda: pbx.telephony,
         ),
         stats=statistics,
-        campaigns=dialer,
+        campaigns=campaign_agents,
     )
     server = _Server(
         uvicorn.Config(

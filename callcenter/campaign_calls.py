@@ -2,7 +2,7 @@
 
 Owns ``CampaignCalls``: ``open`` sends the agent the ``campaign_pop`` (campaign, lead,
 contact card) and ``connected``; ``close`` ends the agent's segment, puts the seat in its
-timed wrap-up, sends ``ended`` and records the ``outbound`` interaction (the agent's
+timed wrap-up, records the ``outbound`` interaction and then sends ``ended`` (the agent's
 disposition is added later, ``callcenter/campaign_wrapup.py``). Shared by the predictive /
 progressive bridge (``outbound_amd.py``) and preview dials (``campaign_preview.py``).
 """
@@ -32,6 +32,7 @@ class Ended:
     lead_id: int
     contact_id: int
     number: str
+    agent_id: str
 
 
 class CampaignCalls:
@@ -93,7 +94,9 @@ class CampaignCalls:
         self._hub.send_to_agent(
             seat.agent_id, "call_state", {"call_id": call_id, "state": "connected"}
         )
-        self.ended[call_id] = Ended(campaign.campaign_id, lead.lead_id, lead.contact_id, number)
+        self.ended[call_id] = Ended(
+            campaign.campaign_id, lead.lead_id, lead.contact_id, number, seat.agent_id
+        )
         return call
 
     async def close(self, call: ActiveCall, seat: Seat, reason: str) -> None:
@@ -103,11 +106,12 @@ class CampaignCalls:
         call.legs[-1].end(reason, now)
         if self._is_seated(seat):
             seat.state, seat.wrap_up_until = "wrap_up", now + self._wrap_up
-        self._hub.send_to_agent(
-            seat.agent_id, "call_state", {"call_id": call.call_id, "state": "ended"}
-        )
         try:
             await self._crm.identify_number(call, call.dnis)
             await self._crm.record(call)
         except Exception:
             log.exception("campaign call %s: could not record the interaction", call.call_id)
+        # Only now: the agent's disposition applies to the recorded interaction.
+        self._hub.send_to_agent(
+            seat.agent_id, "call_state", {"call_id": call.call_id, "state": "ended"}
+        )

@@ -111,7 +111,7 @@ class CampaignRuntime:
     def campaign_moved(self, campaign_id: int, status: str) -> None:
         """The stored state changed (REST): a running campaign dials, any other stops."""
         if dials_allowed(CampaignState(status)):
-            self._spawn(self._load(campaign_id), f"campaign-{campaign_id}-load")
+            self.spawn(self._load(campaign_id), f"campaign-{campaign_id}-load")
         elif self.runs.pop(campaign_id, None) is not None:
             log.info("campaign %s %s: no new dials, calls in flight finish", campaign_id, status)
 
@@ -138,7 +138,7 @@ class CampaignRuntime:
         while True:
             for run in list(self.runs.values()):
                 if run.campaign.campaign_id not in self._placing:
-                    self._spawn(self._pace(run), f"campaign-{run.campaign.campaign_id}-pace")
+                    self.spawn(self._pace(run), f"campaign-{run.campaign.campaign_id}-pace")
             await asyncio.sleep(TICK_SECONDS)
 
     # -- pacing and placing ----------------------------------------------------------------
@@ -204,7 +204,7 @@ class CampaignRuntime:
             call_id, run, attempt_id, due.lead, due.history, number, now, owner=due.owner
         )
         self.dials[call_id] = dial
-        self._spawn(self._originate(dial), f"dial-{call_id}")
+        self.spawn(self._originate(dial), f"dial-{call_id}")
 
     async def _originate(self, dial: LiveDial) -> None:
         digits = dial.number.lstrip("+")
@@ -285,7 +285,7 @@ class CampaignRuntime:
         dial = self.dials.get(event.uniqueid)
         if dial is not None and dial.answered_at is not None and not dial.claimed:
             dial.claimed = True
-            self._spawn(
+            self.spawn(
                 self.settle(dial, Outcome.NO_ANSWER, amd=AmdResult.HANGUP), f"hangup-{dial.call_id}"
             )
 
@@ -332,7 +332,7 @@ class CampaignRuntime:
             "state": seat.state,
         }
 
-    def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+    def spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.get_running_loop().create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._done)

@@ -108,8 +108,9 @@ class OutboundAmdRoute:
             await self._calls.close(call, seat, "failed")
             await self._runtime.settle(dial, Outcome.HUMAN, amd=_amd(verdict), abandoned=True)
             return
-        await self._calls.close(call, seat, "completed")
+        # The attempt first: a disposition (callback) after "ended" finds the lead settled.
         await self._runtime.settle(dial, Outcome.HUMAN, amd=_amd(verdict), agent_id=seat.agent_id)
+        await self._calls.close(call, seat, "completed")
 
     async def _agent_by(self, dial: LiveDial, deadline: float) -> Seat | None:
         """The agent free longest, waiting for one to free up until ``deadline``."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from crm_core.campaign_attempts import AttemptRecord, CampaignProgress, campaign_progress
 from crm_core.campaign_attempts import lead_attempts as attempts_of
+from crm_core.campaign_leads import locked_lead
 from crm_core.contacts import NewPhone, create_contact
 from crm_core.db import make_engine, make_sessionmaker
 from crm_core.vocabulary import PhoneKind
@@ -86,5 +87,16 @@ async def attempts(db_url: str, lead_id: int) -> list[AttemptRecord]:
     try:
         async with make_sessionmaker(engine)() as session:
             return await attempts_of(session, lead_id)
+    finally:
+        await engine.dispose()
+
+
+async def lead_state(db_url: str, lead_id: int) -> tuple[str, str]:
+    """(state, skip reason) of a lead."""
+    engine = make_engine(db_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            row = await locked_lead(session, lead_id)
+            return row.state, row.skip_reason
     finally:
         await engine.dispose()
