@@ -5,6 +5,7 @@ hears the safe-harbour message within 2 seconds and is counted abandoned."""
 
 from pathlib import Path
 
+from agent_ws.ws_schema import ServerEnvelope
 from sim import SimConfig, Simulator
 from tests.e2e.campaigns import add_contacts, progress, start_campaign
 from tests.e2e.harness import DEADLINE, HOTLINE, Stack, agent_tab, daemon, seeded_db, until
@@ -61,6 +62,8 @@ def test_answered_calls_reach_nailed_agents_and_one_without_an_agent_is_abandone
                     assert heard_at - answered_at <= 2.0
                     [served] = sim.customer_calls(FIRST.lstrip("+"))
                     assert served.heard == []
+                    for frame in [*alice.seen, *bob.seen]:
+                        ServerEnvelope.model_validate(frame)
             done = await progress(db_url, campaign_id)
             assert (done.answered_live, done.abandoned, done.in_flight) == (2, 1, 0)
             [record] = await interactions(db_url, pop["call_id"])
