@@ -138,7 +138,7 @@ class CampaignRuntime:
         while True:
             for run in list(self.runs.values()):
                 if run.campaign.campaign_id not in self._placing:
-                    self.spawn(self._pace(run), f"campaign-{run.campaign.campaign_id}-pace")
+                    self.spawn(self.pace_campaign(run), f"campaign-{run.campaign.campaign_id}-pace")
             await asyncio.sleep(TICK_SECONDS)
 
     # -- pacing and placing ----------------------------------------------------------------
@@ -161,7 +161,7 @@ class CampaignRuntime:
             ledger=run.ledger,
         )
 
-    async def _pace(self, run: Run) -> None:
+    async def pace_campaign(self, run: Run) -> None:
         cid = run.campaign.campaign_id
         if run.campaign.mode is CampaignMode.PREVIEW:
             return  # preview hands records to agents who ask; nothing is dialled ahead
