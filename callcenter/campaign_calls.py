@@ -84,6 +84,7 @@ class CampaignCalls:
             "campaign_id": campaign.campaign_id,
             "campaign": campaign.name,
             "mode": campaign.mode.value,
+            "script": campaign.script,
             "lead_id": lead.lead_id,
             "contact_id": lead.contact_id,
             "number": number,

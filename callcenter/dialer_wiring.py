@@ -49,9 +49,7 @@ def build_dialer(
         wrap_up_seconds=settings.wrap_up_seconds,
         is_seated=lambda seat: runtime.seats.get(seat.agent_id) is seat,
     )
-    amd = OutboundAmdRoute(
-        runtime=runtime, calls=calls, clock=clock, machine_message=settings.dialer_machine_message
-    )
+    amd = OutboundAmdRoute(runtime=runtime, calls=calls, clock=clock)
     preview = PreviewDesk(runtime=runtime, calls=calls, telephony=telephony)
     bus.subscribe(ChannelHungUp, runtime.channel_hung_up)
     bus.subscribe(ChannelHungUp, preview.channel_hung_up)

@@ -9,7 +9,7 @@ recorded as an outbound interaction with the agent's segment. If no agent is fre
 the 2-second rule (counted from the answer, so detection counts), the session returns
 without ``CTI_DONE`` and the dialplan plays the safe-harbour message
 (``[cti-dialer-abandon]``): the attempt is a live answer **and** abandoned. A machine is
-dropped, or hears ``machine_message`` first when one is configured.
+dropped, or hears the campaign's ``machine_message`` first when it has one.
 """
 
 import asyncio
@@ -45,12 +45,10 @@ class OutboundAmdRoute:
         runtime: CampaignRuntime,
         calls: CampaignCalls,
         clock: LoopClock,
-        machine_message: str = "",
     ) -> None:
         self._runtime = runtime
         self._calls = calls
         self._clock = clock
-        self._machine_message = machine_message
 
     async def __call__(self, session: AgiSession) -> None:
         call_id = await session.get_variable("CTI_CALL_ID") or ""
@@ -78,8 +76,9 @@ class OutboundAmdRoute:
                                        amd=_amd(verdict))  # fmt: skip
 
     async def _machine(self, session: AgiSession, dial: LiveDial) -> None:
-        if self._machine_message:
-            await session.exec("Playback", self._machine_message)
+        message = dial.run.campaign.machine_message
+        if message:  # the campaign's choice: leave this message, else drop the call
+            await session.exec("Playback", message)
         await session.set_variable("CTI_DONE", "1")
         await self._runtime.settle(dial, Outcome.MACHINE, amd=AmdResult.MACHINE)
 

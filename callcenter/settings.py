@@ -43,11 +43,10 @@ class Settings:
     wait_alert_seconds: float = 60.0
     queue_poll_ms: int = 1000
     secure_cookies: bool = False
-    #: The dialer: the trunk endpoint it dials out on, how long a lead's phone rings
-    #: (never under the law's 15 s) and the prompt an answering machine hears ("": hang up).
+    #: The dialer: the trunk endpoint it dials out on, and how long a lead's phone rings
+    #: (never under the law's 15 s).
     dialer_trunk: str = "trunk"
     dialer_ring_seconds: int = 30
-    dialer_machine_message: str = ""
     log_level: str = "INFO"
     log_format: str = "text"
 

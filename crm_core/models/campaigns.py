@@ -70,6 +70,10 @@ class Campaign(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: Shown on the agent's campaign pop.
+    script: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The prompt left on an answering machine ("": the dialer hangs up on machines).
+    machine_message: Mapped[str] = mapped_column(String(128), default="", server_default="")
 
 
 class CampaignLead(Base):

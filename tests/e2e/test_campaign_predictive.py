@@ -36,7 +36,9 @@ def test_answered_calls_reach_nailed_agents_and_one_without_an_agent_is_abandone
                         joined = await tab.http.post("/api/agent/campaign/join",
                                                      json={"campaign_id": 1})  # fmt: skip
                         assert joined.status_code == 409  # no campaign yet: refused, named
-                    campaign_id, _ = await start_campaign(stack, "predictive", [first, second])
+                    campaign_id, _ = await start_campaign(
+                        stack, "predictive", [first, second], script="Hello, this is Acme."
+                    )
                     assert campaign_id == 1
                     for tab in (alice, bob):
                         joined = await tab.http.post(
@@ -53,6 +55,7 @@ def test_answered_calls_reach_nailed_agents_and_one_without_an_agent_is_abandone
                     pop = await alice.expect("campaign_pop")
                     assert pop["number"] == FIRST
                     assert pop["campaign_id"] == campaign_id
+                    assert pop["script"] == "Hello, this is Acme."
                     assert pop["contact"]["contact_id"] == first
                     await until(lambda: not runtime.dials, within=DEADLINE)
                     [abandoned_call] = sim.customer_calls(SECOND.lstrip("+"))

@@ -1,5 +1,6 @@
 """Retries over the simulator: a busy lead comes back after its retry delay and is then
-answered and bridged; an answering machine is detected and dropped, and its attempt says so."""
+answered and bridged; an answering machine is detected and left the campaign's message,
+and its attempt says so."""
 
 from pathlib import Path
 
@@ -13,7 +14,7 @@ BUSY, MACHINE = "+12125550911", "+12125550912"
 BUSY_DELAY = 600.0
 
 
-def test_a_busy_lead_is_dialed_again_after_its_delay_and_a_machine_is_dropped(
+def test_a_busy_lead_is_dialed_again_after_its_delay_and_a_machine_is_left_the_message(
     tmp_path: Path,
 ) -> None:
     async def scenario() -> None:
@@ -29,7 +30,10 @@ def test_a_busy_lead_is_dialed_again_after_its_delay_and_a_machine_is_dropped(
                 stack = Stack(app, sim, db_url)
                 async with agent_tab(stack, "alice") as alice:
                     campaign_id, (busy_lead, machine_lead) = await start_campaign(
-                        stack, "progressive", [busy_contact, machine_contact]
+                        stack,
+                        "progressive",
+                        [busy_contact, machine_contact],
+                        machine_message="cc-campaign-machine",
                     )
                     joined = await alice.http.post(
                         "/api/agent/campaign/join", json={"campaign_id": campaign_id}
@@ -52,7 +56,8 @@ def test_a_busy_lead_is_dialed_again_after_its_delay_and_a_machine_is_dropped(
             assert (second.outcome, second.agent_id, second.abandoned) == ("human", "alice", False)
             [machine] = await attempts(db_url, machine_lead)
             assert (machine.outcome, machine.amd_result) == ("machine", "machine")
-            assert len(sim.customer_calls(MACHINE.lstrip("+"))) == 1  # retried hours later
+            [machine_call] = sim.customer_calls(MACHINE.lstrip("+"))  # retried hours later
+            assert [prompt for _, prompt in machine_call.heard] == ["cc-campaign-machine"]
         finally:
             await sim.close()
 
