@@ -1,8 +1,11 @@
 """Helpers of the campaign end-to-end tests: contacts to dial, a campaign made and started
 through the REST API as a supervisor would, agents signed in to it, and the CRM's record."""
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_core.campaign_attempts import AttemptRecord, CampaignProgress, campaign_progress
 from crm_core.campaign_attempts import lead_attempts as attempts_of
@@ -11,6 +14,8 @@ from crm_core.contacts import NewPhone, create_contact
 from crm_core.db import make_engine, make_sessionmaker
 from crm_core.vocabulary import PhoneKind
 from tests.e2e.harness import Stack, http_client
+
+T = TypeVar("T")
 
 #: Open all day, every day, in the contacts' zone: these tests are not about windows.
 ALWAYS = {"window_start": "00:00", "window_end": "24:00", "weekdays": [0, 1, 2, 3, 4, 5, 6]}
@@ -63,40 +68,28 @@ async def start_campaign(
     return campaign_id, lead_ids
 
 
-async def campaign_action(stack: Stack, campaign_id: int, action: str) -> None:
-    async with http_client(stack) as http:
-        login = await http.post("/api/login", json={"username": "lead", "password": "demo"})
-        login.raise_for_status()
-        moved = await http.post(
-            f"/api/crm/campaigns/{campaign_id}/actions", json={"action": action}
-        )
-        assert moved.status_code == 200, moved.text
+async def _read(db_url: str, query: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    engine = make_engine(db_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            return await query(session)
+    finally:
+        await engine.dispose()
 
 
 async def progress(db_url: str, campaign_id: int) -> CampaignProgress:
-    engine = make_engine(db_url)
-    try:
-        async with make_sessionmaker(engine)() as session:
-            return await campaign_progress(session, campaign_id)
-    finally:
-        await engine.dispose()
+    return await _read(db_url, lambda session: campaign_progress(session, campaign_id))
 
 
 async def attempts(db_url: str, lead_id: int) -> list[AttemptRecord]:
-    engine = make_engine(db_url)
-    try:
-        async with make_sessionmaker(engine)() as session:
-            return await attempts_of(session, lead_id)
-    finally:
-        await engine.dispose()
+    return await _read(db_url, lambda session: attempts_of(session, lead_id))
 
 
 async def lead_state(db_url: str, lead_id: int) -> tuple[str, str]:
     """(state, skip reason) of a lead."""
-    engine = make_engine(db_url)
-    try:
-        async with make_sessionmaker(engine)() as session:
-            row = await locked_lead(session, lead_id)
-            return row.state, row.skip_reason
-    finally:
-        await engine.dispose()
+
+    async def read(session: AsyncSession) -> tuple[str, str]:
+        row = await locked_lead(session, lead_id)
+        return row.state, row.skip_reason
+
+    return await _read(db_url, read)
