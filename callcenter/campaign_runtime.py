@@ -133,8 +133,12 @@ class CampaignRuntime:
 
     async def run(self) -> None:
         """Reload the running campaigns, then pace them every tick until cancelled."""
-        for campaign in await self.store.running():
-            await self._start(campaign)
+        try:
+            for campaign in await self.store.running():
+                await self._start(campaign)
+        except CrmError as exc:
+            # The daemon keeps serving calls; a campaign started again over REST reloads.
+            log.error("running campaigns could not be reloaded: %s", exc)
         while True:
             for run in list(self.runs.values()):
                 if run.campaign.campaign_id not in self._placing:
