@@ -57,6 +57,7 @@ class Run:
     ledger: AbandonLedger
     dials_ended: int = 0
     answered: int = 0
+    #: Talk time of the bridged calls (the pacer's mean talk uses the last 50).
     talk_seconds: list[float] = field(default_factory=list)
 
 

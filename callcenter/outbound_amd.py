@@ -107,6 +107,8 @@ class OutboundAmdRoute:
             await self._calls.close(call, seat, "failed")
             await self._runtime.settle(dial, Outcome.HUMAN, amd=_amd(verdict), abandoned=True)
             return
+        # The pacer's measured handle time (predictive) learns from every bridged call.
+        dial.run.talk_seconds.append(self._clock.now() - dial.answered_at)
         # The attempt first: a disposition (callback) after "ended" finds the lead settled.
         await self._runtime.settle(dial, Outcome.HUMAN, amd=_amd(verdict), agent_id=seat.agent_id)
         await self._calls.close(call, seat, "completed")

@@ -58,6 +58,9 @@ def test_answered_calls_reach_nailed_agents_and_one_without_an_agent_is_abandone
                     assert pop["script"] == "Hello, this is Acme."
                     assert pop["contact"]["contact_id"] == first
                     await until(lambda: not runtime.dials, within=DEADLINE)
+                    # The pacer learned the bridged call's talk time (the customer's 20 s).
+                    [talked] = runtime.runs[campaign_id].talk_seconds
+                    assert 19.0 <= talked <= 20.5
                     [abandoned_call] = sim.customer_calls(SECOND.lstrip("+"))
                     [answered_at] = abandoned_call.answer_times
                     [(heard_at, prompt)] = abandoned_call.heard
