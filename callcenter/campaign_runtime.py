@@ -33,7 +33,7 @@ from cti.events import ChannelHungUp
 from cti.ids import AgentId
 from cti.telephony import Telephony
 from dialer.abandon import AbandonLedger
-from dialer.campaign import CampaignState, dials_allowed
+from dialer.campaign import CampaignState, dials_allowed, scheduled_move
 from dialer.dispatch import outcome_of_originate
 from dialer.gate import CampaignRules, Dial, Skip, decide
 from dialer.pacing import Mode, PacingConfig, PacingState, pace
@@ -46,6 +46,8 @@ DIALER_CONTEXT = "cti-dialer"
 MIN_RING_MS = 15_000
 #: How often running campaigns are paced.
 TICK_SECONDS = 1.0
+#: Every this many ticks, campaigns' start and end times are applied.
+SCHEDULE_EVERY = 15
 
 
 @dataclass(slots=True)
@@ -140,11 +142,33 @@ class CampaignRuntime:
         except CrmError as exc:
             # The daemon keeps serving calls; a campaign started again over REST reloads.
             log.error("running campaigns could not be reloaded: %s", exc)
+        ticks = 0
         while True:
+            if ticks % SCHEDULE_EVERY == 0:
+                await self.follow_schedule()
+            ticks += 1
             for run in list(self.runs.values()):
                 if run.campaign.campaign_id not in self._placing:
                     self.spawn(self.pace_campaign(run), f"campaign-{run.campaign.campaign_id}-pace")
             await asyncio.sleep(TICK_SECONDS)
+
+    async def follow_schedule(self) -> None:
+        """Start scheduled campaigns whose start time came; finish those whose end came."""
+        now = self.clock.now()
+        try:
+            for campaign in await self.store.all_campaigns():
+                move = scheduled_move(
+                    CampaignState(campaign.status.value),
+                    None if campaign.starts_at is None else campaign.starts_at.timestamp(),
+                    None if campaign.ends_at is None else campaign.ends_at.timestamp(),
+                    now,
+                )
+                if move is not None:
+                    status = await self.store.move(campaign, move, now)
+                    log.info("campaign %s: %s by its schedule", campaign.campaign_id, status)
+                    self.campaign_moved(campaign.campaign_id, status)
+        except CrmError as exc:
+            log.warning("campaign schedule not applied this time: %s", exc)
 
     # -- pacing and placing ----------------------------------------------------------------
     def pacing_state(self, run: Run, now: float) -> PacingState:

@@ -18,12 +18,13 @@ from crm_core.campaign_attempts import AttemptRecord, finish_attempt, lead_attem
 from crm_core.campaign_callbacks import callback_owners, schedule_callback
 from crm_core.campaign_leads import LeadRecord, due_leads, skip_lead
 from crm_core.campaign_ledger import answers_by_day, dial_sample
-from crm_core.campaigns import CampaignRecord, get_campaign, list_campaigns
+from crm_core.campaigns import CampaignRecord, get_campaign, list_campaigns, update_campaign
 from crm_core.contacts import get_contact_card
 from crm_core.do_not_call import add_do_not_call, is_do_not_call
 from crm_core.follow_ups import create_follow_up
 from crm_core.vocabulary import AmdResult, AttemptOutcome, CampaignStatus
 from dialer.abandon import WINDOW_DAYS, AbandonLedger, DayCount
+from dialer.campaign import CampaignAction, CampaignState, transition
 from dialer.compliance import ComplianceRules, LeadFacts
 from dialer.gate import CampaignRules
 from dialer.retries import Attempt, LeadHistory, Outcome, RetryRules, next_attempt
@@ -83,6 +84,21 @@ class CampaignStore:
     async def running(self) -> list[CampaignRecord]:
         async with self._sessions() as db:
             return await list_campaigns(db, status=CampaignStatus.RUNNING)
+
+    async def all_campaigns(self) -> list[CampaignRecord]:
+        async with self._sessions() as db:
+            return await list_campaigns(db)
+
+    async def move(self, campaign: CampaignRecord, action: CampaignAction, now: float) -> str:
+        """Apply a life-cycle move the schedule asked for (``dialer.campaign`` checks it);
+        the new status. A supervisor's change meanwhile wins (``VersionConflict``)."""
+        status = transition(CampaignState(campaign.status.value), action)
+        async with self._sessions.begin() as db:
+            changes = {"status": CampaignStatus(status.value)}
+            record = await update_campaign(
+                db, campaign.campaign_id, campaign.version, changes, at=utc(now)
+            )
+        return record.status.value
 
     async def campaign(self, campaign_id: int) -> CampaignRecord | None:
         async with self._sessions() as db:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm_core.campaign_attempts import AttemptRecord, CampaignProgress, campaign_progress
 from crm_core.campaign_attempts import lead_attempts as attempts_of
 from crm_core.campaign_leads import locked_lead
+from crm_core.campaigns import get_campaign
 from crm_core.contacts import NewPhone, create_contact
 from crm_core.db import make_engine, make_sessionmaker
 from crm_core.vocabulary import PhoneKind
@@ -43,10 +44,14 @@ async def add_contacts(db_url: str, numbers: list[str]) -> list[int]:
 
 
 async def start_campaign(
-    stack: Stack, mode: str, contact_ids: list[int], **extra: Any
+    stack: Stack,
+    mode: str,
+    contact_ids: list[int],
+    actions: tuple[str, ...] = ("schedule", "start"),
+    **extra: Any,
 ) -> tuple[int, list[int]]:
-    """Create, fill, schedule and start a campaign as the supervisor; returns its id and
-    the ids of its leads (in the order of ``contact_ids``)."""
+    """Create, fill, schedule and start (``actions``) a campaign as the supervisor; returns
+    its id and the ids of its leads (in the order of ``contact_ids``)."""
     async with http_client(stack) as http:
         login = await http.post("/api/login", json={"username": "lead", "password": "demo"})
         login.raise_for_status()
@@ -60,7 +65,7 @@ async def start_campaign(
         )
         assert leads.json()["added"] == len(contact_ids), leads.text
         lead_ids: list[int] = leads.json()["lead_ids"]
-        for action in ("schedule", "start"):
+        for action in actions:
             moved = await http.post(
                 f"/api/crm/campaigns/{campaign_id}/actions", json={"action": action}
             )
@@ -93,3 +98,9 @@ async def lead_state(db_url: str, lead_id: int) -> tuple[str, str]:
         return row.state, row.skip_reason
 
     return await _read(db_url, read)
+
+
+async def campaign_status(db_url: str, campaign_id: int) -> str:
+    record = await _read(db_url, lambda session: get_campaign(session, campaign_id))
+    assert record is not None
+    return record.status.value
