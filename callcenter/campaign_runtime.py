@@ -7,8 +7,8 @@ how many dials each running campaign should place now, passes each due lead thro
 ``[cti-dialer]`` with ``CTI_CALL_ID``, ringing at least 15 s), and the end of dials that
 never reach the FastAGI step (busy, no answer, failed; hung up during detection). What an
 answered dial becomes is ``callcenter/outbound_amd.py``'s. Pausing or stopping places no
-new dial; calls in flight finish. Agents sign in through ``join``/``leave`` (their
-nailed-up lines are ``callcenter/campaign_seats.py``).
+new dial; calls in flight finish. The agents' seats (nailed-up lines) are
+``callcenter/campaign_seats.py``, their sign-in ``callcenter/campaign_agents.py``.
 """
 
 import asyncio
@@ -17,9 +17,8 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from acd.engine import AcdEngine, UnknownAgent
-from agent_ws.desk import DeskRefused
 from agent_ws.hub import Hub
+from callcenter.campaign_schedule import follow_schedule
 from callcenter.campaign_seats import Seat, Seats
 from callcenter.campaign_store import CampaignStore, DueLead, rules_of
 from callcenter.clock import LoopClock
@@ -30,10 +29,9 @@ from crm_core.vocabulary import AmdResult, CampaignMode
 from cti.commands import Originate
 from cti.errors import OriginateFailed, PbxError
 from cti.events import ChannelHungUp
-from cti.ids import AgentId
 from cti.telephony import Telephony
 from dialer.abandon import AbandonLedger
-from dialer.campaign import CampaignState, dials_allowed, scheduled_move
+from dialer.campaign import CampaignState, dials_allowed
 from dialer.dispatch import outcome_of_originate
 from dialer.gate import CampaignRules, Dial, Skip, decide
 from dialer.pacing import Mode, PacingConfig, PacingState, pace
@@ -87,7 +85,6 @@ class CampaignRuntime:
         self,
         *,
         store: CampaignStore,
-        engine: AcdEngine,
         hub: Hub,
         clock: LoopClock,
         telephony: Callable[[], Telephony | None],
@@ -102,7 +99,6 @@ class CampaignRuntime:
         self.seats = Seats(telephony, self._seat_gone)
         self.runs: dict[int, Run] = {}
         self.dials: dict[str, LiveDial] = {}
-        self._engine = engine
         self._telephony = telephony
         self._trunk = trunk
         self._ring_ms = max(ring_ms, MIN_RING_MS)
@@ -145,30 +141,12 @@ class CampaignRuntime:
         ticks = 0
         while True:
             if ticks % SCHEDULE_EVERY == 0:
-                await self.follow_schedule()
+                await follow_schedule(self)
             ticks += 1
             for run in list(self.runs.values()):
                 if run.campaign.campaign_id not in self._placing:
                     self.spawn(self.pace_campaign(run), f"campaign-{run.campaign.campaign_id}-pace")
             await asyncio.sleep(TICK_SECONDS)
-
-    async def follow_schedule(self) -> None:
-        """Start scheduled campaigns whose start time came; finish those whose end came."""
-        now = self.clock.now()
-        try:
-            for campaign in await self.store.all_campaigns():
-                move = scheduled_move(
-                    CampaignState(campaign.status.value),
-                    None if campaign.starts_at is None else campaign.starts_at.timestamp(),
-                    None if campaign.ends_at is None else campaign.ends_at.timestamp(),
-                    now,
-                )
-                if move is not None:
-                    status = await self.store.move(campaign, move, now)
-                    log.info("campaign %s: %s by its schedule", campaign.campaign_id, status)
-                    self.campaign_moved(campaign.campaign_id, status)
-        except CrmError as exc:
-            log.warning("campaign schedule not applied this time: %s", exc)
 
     # -- pacing and placing ----------------------------------------------------------------
     def pacing_state(self, run: Run, now: float) -> PacingState:
@@ -318,48 +296,12 @@ class CampaignRuntime:
                 self.settle(dial, Outcome.NO_ANSWER, amd=AmdResult.HANGUP), f"hangup-{dial.call_id}"
             )
 
-    # -- agents ----------------------------------------------------------------------------
-    async def join(self, agent_id: str, campaign_id: int) -> dict[str, object]:
-        """Sign the agent in to a campaign: their phone is nailed up to wait for calls."""
-        try:
-            extension = self._engine.agent(AgentId(agent_id)).profile.endpoint
-        except UnknownAgent:
-            raise DeskRefused(f"{agent_id} is not configured as an agent") from None
-        campaign = await self.store.campaign(campaign_id)
-        if campaign is None:
-            raise DeskRefused(f"no campaign {campaign_id}")
-        if campaign.status.value in ("finished", "stopped", "draft"):
-            raise DeskRefused(f"campaign {campaign_id} is {campaign.status.value}")
-        phone = extension.removeprefix("PJSIP/")
-        if campaign.mode is CampaignMode.PREVIEW:
-            seat = self.seats.sit(agent_id, campaign_id, phone, self.clock.now())
-        else:
-            seat = await self.seats.nail_up(agent_id, campaign_id, phone, self.clock.now())
-        body = self.seat_json(seat, campaign)
-        self.hub.send_to_agent(agent_id, "campaign_state", body)
-        return body
-
-    async def leave(self, agent_id: str) -> dict[str, object]:
-        seat = await self.seats.release(agent_id)
-        body = {"campaign_id": seat.campaign_id, "state": "signed_out"}
-        self.hub.send_to_agent(agent_id, "campaign_state", body)
-        return body
-
     def _seat_gone(self, seat: Seat) -> None:
         self.hub.send_to_agent(
             seat.agent_id,
             "campaign_state",
             {"campaign_id": seat.campaign_id, "state": "signed_out"},
         )
-
-    @staticmethod
-    def seat_json(seat: Seat, campaign: CampaignRecord) -> dict[str, object]:
-        return {
-            "campaign_id": seat.campaign_id,
-            "name": campaign.name,
-            "mode": campaign.mode.value,
-            "state": seat.state,
-        }
 
     def spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.get_running_loop().create_task(coro, name=name)

@@ -34,7 +34,6 @@ def build_dialer(
 ) -> tuple[CampaignRuntime, OutboundAmdRoute, CampaignAgents]:
     runtime = CampaignRuntime(
         store=CampaignStore(sessions, settings.default_region),
-        engine=engine,
         hub=hub,
         clock=clock,
         telephony=telephony,
@@ -54,5 +53,6 @@ def build_dialer(
     bus.subscribe(ChannelHungUp, runtime.channel_hung_up)
     bus.subscribe(ChannelHungUp, preview.channel_hung_up)
     bus.subscribe(DialEnded, preview.dial_ended)
-    agents = CampaignAgents(runtime, preview, CampaignWrapUp(runtime=runtime, calls=calls, crm=crm))
+    wrap_up = CampaignWrapUp(runtime=runtime, calls=calls, crm=crm)
+    agents = CampaignAgents(runtime, preview, wrap_up, engine)
     return runtime, amd, agents

@@ -88,7 +88,7 @@ class FakePbx:
 def runtime(store: FakeStore, pbx: FakePbx, ring_ms: int = 30_000) -> CampaignRuntime:
     clock = LoopClock(wall_start=NOW.timestamp())
     return CampaignRuntime(
-        store=store, engine=None, hub=Hub(clock=clock), clock=clock,  # type: ignore[arg-type]
+        store=store, hub=Hub(clock=clock), clock=clock,  # type: ignore[arg-type]
         telephony=lambda: pbx, trunk="trunk", ring_ms=ring_ms, wrap_up_seconds=15.0,  # type: ignore[arg-type,return-value]
     )  # fmt: skip
 
