@@ -89,3 +89,9 @@ def test_a_wrong_queue_file_stops_the_start_naming_the_file_and_the_place(
 
 def test_the_packaged_queue_file_is_valid() -> None:
     assert load_queue_file(Settings().queues_file, 30)
+
+
+def test_the_dialer_ring_time_is_refused_under_the_laws_fifteen_seconds() -> None:
+    with pytest.raises(SettingsError, match="CALLCENTER_DIALER_RING_SECONDS"):
+        from_env({"CALLCENTER_DIALER_RING_SECONDS": "10"})
+    assert from_env({"CALLCENTER_DIALER_RING_SECONDS": "15"}).dialer_ring_seconds == 15
