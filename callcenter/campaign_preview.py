@@ -13,12 +13,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from agent_ws.campaign_checks import rules_of
 from agent_ws.desk import DeskRefused
 from callcenter.calls import ActiveCall
 from callcenter.campaign_calls import CampaignCalls
 from callcenter.campaign_runtime import CampaignRuntime
 from callcenter.campaign_seats import Seat
-from callcenter.campaign_store import DueLead, rules_of
+from callcenter.campaign_store import DueLead
 from crm_core.campaigns import CampaignRecord
 from cti.commands import Originate
 from cti.errors import OriginateFailed, PbxError
@@ -77,7 +78,7 @@ class PreviewDesk:
     async def next_lead(self, agent_id: str) -> dict[str, object]:
         """The lead this agent should call next (kept for them until dialed or skipped)."""
         seat = self._seat(agent_id)
-        run = self._runtime.runs.get(seat.campaign_id)
+        run = await self._runtime.run_of(seat.campaign_id)
         if run is None:
             raise DeskRefused(f"campaign {seat.campaign_id} is not running")
         offer = self.offers.get(agent_id)
@@ -119,7 +120,7 @@ class PreviewDesk:
     async def dial(self, agent_id: str) -> dict[str, object]:
         """Gate, then ring the agent's phone, then the customer."""
         seat = self._seat(agent_id)
-        run = self._runtime.runs.get(seat.campaign_id)
+        run = await self._runtime.run_of(seat.campaign_id)
         offer = self.offers.get(agent_id)
         if run is None or offer is None or seat.state != "free":
             raise DeskRefused("nothing to dial: the campaign must run, a lead be shown, you free")

@@ -17,10 +17,11 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent_ws.campaign_checks import rules_of
 from agent_ws.hub import Hub
 from callcenter.campaign_schedule import follow_schedule
 from callcenter.campaign_seats import Seat, Seats
-from callcenter.campaign_store import CampaignStore, DueLead, rules_of
+from callcenter.campaign_store import CampaignStore, DueLead
 from callcenter.clock import LoopClock
 from crm_core.campaign_leads import LeadRecord
 from crm_core.campaigns import CampaignRecord
@@ -121,7 +122,20 @@ class CampaignRuntime:
             return
         await self._start(campaign)
 
+    async def run_of(self, campaign_id: int) -> Run | None:
+        """The campaign's run, loading it now if it is running but not loaded yet (a start
+        just stored over REST whose load has not finished)."""
+        run = self.runs.get(campaign_id)
+        if run is None:
+            campaign = await self.store.campaign(campaign_id)
+            if campaign is not None and dials_allowed(CampaignState(campaign.status.value)):
+                await self._start(campaign)
+                run = self.runs.get(campaign_id)
+        return run
+
     async def _start(self, campaign: CampaignRecord) -> None:
+        if campaign.campaign_id in self.runs:
+            return  # already loaded (by run_of, or a start stored twice)
         now = self.clock.now()
         ledger = await self.store.ledger(campaign, now)
         ended, answered = await self.store.sample(campaign.campaign_id)

@@ -1,56 +1,41 @@
 """The dialer shell's window on the CRM: campaigns, due leads and their facts, attempts.
 
-Owns the translation between crm_core's records and dialer's pure types: a campaign's
-``CampaignRules`` (its window, attempt cap and the default retry delays), a lead's
-``LeadFacts`` and ``LeadHistory``, the abandon ledger rebuilt from the attempts, and the
-start and end of attempts (the next attempt's time from ``dialer.retries``). Every call
-is one short transaction. Must not decide whether to dial (``dialer.gate`` does).
+Owns the reads and writes the runtime needs: due leads with the gate's inputs (the same
+translation as the pre-flight, ``agent_ws.campaign_checks``), the abandon ledger rebuilt
+from the attempts, and the start and end of attempts (the next attempt's time from
+``dialer.retries``). Every call is one short transaction. Must not decide whether to dial
+(``dialer.gate`` does).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from agent_ws.campaign_checks import facts_of
 from agent_ws.routes_crm_edge import to_json
-from crm_core.campaign_attempts import AttemptRecord, finish_attempt, lead_attempts, start_attempt
+from crm_core.campaign_attempts import AttemptRecord, finish_attempt, start_attempt
 from crm_core.campaign_callbacks import callback_owners, schedule_callback
+from crm_core.campaign_facts import LeadContext, contexts_of
 from crm_core.campaign_leads import LeadRecord, due_leads, skip_lead
 from crm_core.campaign_ledger import answers_by_day, dial_sample
 from crm_core.campaigns import CampaignRecord, get_campaign, list_campaigns, update_campaign
 from crm_core.contacts import get_contact_card
-from crm_core.do_not_call import add_do_not_call, is_do_not_call
+from crm_core.do_not_call import add_do_not_call
 from crm_core.follow_ups import create_follow_up
 from crm_core.vocabulary import AmdResult, AttemptOutcome, CampaignStatus
 from dialer.abandon import WINDOW_DAYS, AbandonLedger, DayCount
 from dialer.campaign import CampaignAction, CampaignState, transition
-from dialer.compliance import ComplianceRules, LeadFacts
+from dialer.compliance import LeadFacts
 from dialer.gate import CampaignRules
-from dialer.retries import Attempt, LeadHistory, Outcome, RetryRules, next_attempt
-from dialer.windows import CallWindow
+from dialer.retries import Attempt, LeadHistory, Outcome, next_attempt
 
 DAY = 86_400.0
 
 
 def utc(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
-
-
-def rules_of(campaign: CampaignRecord) -> CampaignRules:
-    """The gate's rules for ``campaign``. Suppression by recent contact, purchase or
-    complaint needs facts the CRM does not keep yet, so only do-not-call, the window and
-    the attempt caps apply (the retry delays are ``dialer.retries``' defaults)."""
-    window = campaign.window
-    return CampaignRules(
-        compliance=ComplianceRules(
-            contacted_within_days=None,
-            purchased_within_days=None,
-            max_attempts=campaign.max_attempts,
-        ),
-        retries=RetryRules(max_attempts=campaign.max_attempts),
-        window=CallWindow(window.start, window.end, frozenset(window.weekdays)),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,18 +47,17 @@ class DueLead:
     owner: str | None = None
 
 
-def history_of(lead: LeadRecord, attempts: list[AttemptRecord]) -> LeadHistory:
-    """The lead's ended attempts for the retry rules. A pending lead whose last attempt
-    reached a person is a scheduled callback the person asked for: the answered attempts
-    do not end it (attempt caps and compliance still apply)."""
-    callback = lead.last_outcome is AttemptOutcome.HUMAN
-    ended = tuple(
-        Attempt(a.number, Outcome(a.outcome.value), a.ended_at.timestamp())
-        for a in attempts
-        if a.outcome is not None and a.ended_at is not None
-        if not (callback and a.outcome is AttemptOutcome.HUMAN)
-    )
-    return LeadHistory((lead.phone, *lead.alternates), ended)
+def due_lead(context: LeadContext, owner: str | None) -> DueLead:
+    """The gate's inputs for a lead (``agent_ws.campaign_checks``, as the pre-flight). A
+    pending lead whose last attempt reached a person is a callback the person asked for:
+    that conversation neither ends the lead in the retry rules nor suppresses it as
+    "contacted recently" (attempt caps and the other checks still apply)."""
+    facts, history = facts_of(context)
+    if context.lead.last_outcome is AttemptOutcome.HUMAN:
+        facts = replace(facts, last_contacted_at=None)
+        kept = tuple(a for a in history.attempts if a.outcome is not Outcome.HUMAN)
+        history = LeadHistory(history.numbers, kept)
+    return DueLead(context.lead, facts, history, owner)
 
 
 class CampaignStore:
@@ -105,30 +89,14 @@ class CampaignStore:
             return await get_campaign(db, campaign_id)
 
     async def due(self, campaign: CampaignRecord, now: float, limit: int) -> list[DueLead]:
-        """Pending leads due now, with the facts the gate checks (read just before dialing)."""
-        found: list[DueLead] = []
+        """Pending leads due now, with the facts the gate checks, read just before dialing
+        from the very context the pre-flight reads (``crm_core.campaign_facts``), so what
+        the pre-flight counts is what the campaign skips."""
         async with self._sessions() as db:
             leads = await due_leads(db, campaign.campaign_id, at=utc(now), limit=limit)
+            contexts = await contexts_of(db, leads, campaign.timezone, now=utc(now))
             owners = await callback_owners(db, [lead.lead_id for lead in leads])
-            for lead in leads:
-                blocked = [
-                    n
-                    for n in (lead.phone, *lead.alternates)
-                    if await is_do_not_call(db, n, utc(now), default_region=self._region)
-                ]
-                zone = lead.timezone or campaign.timezone
-                facts = LeadFacts(
-                    lead_id=str(lead.lead_id),
-                    zones=(zone,) if zone else (),
-                    # Only the numbers listed count: a lead keeps its other numbers.
-                    on_internal_dnc=len(blocked) == 1 + len(lead.alternates),
-                    attempts=lead.attempts,
-                )
-                history = history_of(lead, await lead_attempts(db, lead.lead_id))
-                numbers = tuple(n for n in history.numbers if n not in blocked)
-                history = LeadHistory(numbers, history.attempts)
-                found.append(DueLead(lead, facts, history, owners.get(lead.lead_id)))
-        return found
+        return [due_lead(context, owners.get(context.lead.lead_id)) for context in contexts]
 
     async def skip(self, lead_id: int, reasons: tuple[str, ...], now: float) -> None:
         async with self._sessions.begin() as db:

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+from agent_ws.campaign_checks import rules_of
 from agent_ws.hub import Hub
 from callcenter.campaign_runtime import CampaignRuntime, LiveDial, Run
-from callcenter.campaign_store import DueLead, rules_of
+from callcenter.campaign_store import DueLead
 from callcenter.clock import LoopClock
 from crm_core.campaign_leads import LeadRecord
 from crm_core.campaigns import CallWindowSpec, CampaignRecord
@@ -41,7 +42,7 @@ def due(lead_id: int, number: str, *, dnc: bool = False, owner: str | None = Non
     lead = LeadRecord(
         lead_id=lead_id, campaign_id=1, contact_id=100 + lead_id, phone=number, alternates=(),
         state=LeadState.PENDING, attempts=0, next_attempt_at=None, last_attempt_at=None,
-        last_outcome=None, skip_reason="", timezone="America/New_York",
+        last_outcome=None, skip_reason="", timezone="America/New_York", list_id=None,
     )  # fmt: skip
     facts = LeadFacts(str(lead_id), ("America/New_York",), on_internal_dnc=dnc)
     return DueLead(lead, facts, LeadHistory((number,)), owner)

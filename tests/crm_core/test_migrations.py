@@ -38,6 +38,7 @@ TABLES = {
     "campaigns",
     "campaign_leads",
     "campaign_attempts",
+    "campaign_lists",
 }
 HEAD = "0007"
 

@@ -40,7 +40,7 @@ def test_an_agent_previews_skips_dials_and_dispositions_a_callback_that_comes_ba
                         assert joined.json()["state"] == "free", joined.text
                     assert (await alice.http.post("/api/agent/campaign/dial")).status_code == 409
                     shown = (await alice.http.post("/api/agent/campaign/next")).json()
-                    assert shown["lead"]["lead_id"] == skipped_lead
+                    assert shown["lead"]["lead_id"] == skipped_lead, shown
                     assert shown["contact"]["contact_id"] == skipped_contact
                     pushed = await alice.expect("campaign_preview")
                     assert pushed == shown

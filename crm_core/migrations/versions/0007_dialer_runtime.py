@@ -1,7 +1,7 @@
 """Scheduled callbacks owned by one agent; a campaign's script and answering-machine message.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-26
 
 ``campaign_leads.callback_agent_id``: a disposition "call back at T, for me" makes the lead
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0005"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
