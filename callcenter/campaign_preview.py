@@ -86,7 +86,8 @@ class PreviewDesk:
             now = self._runtime.clock.now()
             taken = {o.lead.lead_id for o in self.offers.values()}
             taken |= {c.due.lead.lead_id for c in self.live.values()}
-            for due in await self._runtime.store.due(run.campaign, now, limit=50):
+            draw = await self._runtime.store.due(run.campaign, now, wanted=1 + len(taken))
+            for due in draw.leads:
                 if due.lead.lead_id in taken or due.owner not in (None, agent_id):
                     continue
                 offer = self.offers[agent_id] = due

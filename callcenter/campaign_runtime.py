@@ -201,11 +201,16 @@ class CampaignRuntime:
     async def _place(self, run: Run, wanted: int, now: float) -> None:
         cid = run.campaign.campaign_id
         dialing = {d.lead.lead_id for d in self.dials.values()}
-        for due in await self.store.due(run.campaign, now, limit=max(wanted * 4, 20)):
+        draw = await self.store.due(run.campaign, now, wanted)
+        taken: dict[int | None, int] = {}
+        for due in draw.leads:
             if wanted <= 0 or self.runs.get(cid) is not run:
                 return
             if due.lead.lead_id in dialing:
                 continue
+            group = due.lead.list_id
+            if draw.shares is not None and taken.get(group, 0) >= draw.shares.get(group, 0):
+                continue  # this list's share of the dials is placed (priority, quota, yield)
             if due.owner is not None and due.owner not in self.seats.free(cid, now):
                 continue  # an owned callback waits until its agent is free
             verdict = decide(due.facts, due.history, run.rules, self.clock.now())
@@ -214,6 +219,7 @@ class CampaignRuntime:
                 await self.store.skip(due.lead.lead_id, verdict.reasons, self.clock.now())
             elif isinstance(verdict, Dial):
                 await self._dial(run, due, verdict.number)
+                taken[group] = taken.get(group, 0) + 1
                 wanted -= 1
 
     async def _dial(self, run: Run, due: DueLead, number: str) -> None:

@@ -20,6 +20,7 @@ from crm_core.campaign_callbacks import callback_owners, schedule_callback
 from crm_core.campaign_facts import LeadContext, contexts_of
 from crm_core.campaign_leads import LeadRecord, due_leads, skip_lead
 from crm_core.campaign_ledger import answers_by_day, dial_sample
+from crm_core.campaign_lists import list_counts
 from crm_core.campaigns import CampaignRecord, get_campaign, list_campaigns, update_campaign
 from crm_core.contacts import get_contact_card
 from crm_core.do_not_call import add_do_not_call
@@ -29,9 +30,12 @@ from dialer.abandon import WINDOW_DAYS, AbandonLedger, DayCount
 from dialer.campaign import CampaignAction, CampaignState, transition
 from dialer.compliance import LeadFacts
 from dialer.gate import CampaignRules
+from dialer.lists import ListStats, allocate
 from dialer.retries import Attempt, LeadHistory, Outcome, next_attempt
 
 DAY = 86_400.0
+#: Leads read per dial wanted, so skipped or waiting leads leave others to dial.
+READ_AHEAD = 4
 
 
 def utc(ts: float) -> datetime:
@@ -45,6 +49,15 @@ class DueLead:
     history: LeadHistory
     #: The agent a scheduled callback is for (None: anyone).
     owner: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Draw:
+    """Due leads in the order to try them, and how many dials each list may take this
+    time (``None``: the campaign has no lists; key ``None``: leads in no list)."""
+
+    leads: list[DueLead]
+    shares: dict[int | None, int] | None = None
 
 
 def due_lead(context: LeadContext, owner: str | None) -> DueLead:
@@ -88,15 +101,35 @@ class CampaignStore:
         async with self._sessions() as db:
             return await get_campaign(db, campaign_id)
 
-    async def due(self, campaign: CampaignRecord, now: float, limit: int) -> list[DueLead]:
-        """Pending leads due now, with the facts the gate checks, read just before dialing
-        from the very context the pre-flight reads (``crm_core.campaign_facts``), so what
-        the pre-flight counts is what the campaign skips."""
+    async def due(self, campaign: CampaignRecord, now: float, wanted: int) -> Draw:
+        """Leads for the next ``wanted`` dials, with the facts the gate checks, read just
+        before dialing from the very context the pre-flight reads
+        (``crm_core.campaign_facts``), so what the pre-flight counts is what the campaign
+        skips. With lists, ``dialer.lists.allocate`` shares the dials among them (priority,
+        quota, yield) and leads in no list come last; a few more leads than dials are read
+        from each so that a skipped or waiting one does not starve its list."""
+        at, cid = utc(now), campaign.campaign_id
         async with self._sessions() as db:
-            leads = await due_leads(db, campaign.campaign_id, at=utc(now), limit=limit)
-            contexts = await contexts_of(db, leads, campaign.timezone, now=utc(now))
+            counts = await list_counts(db, cid, at=at)
+            if not counts:
+                leads = await due_leads(db, cid, at=at, limit=wanted * READ_AHEAD + 10)
+                shares: dict[int | None, int] | None = None
+            else:
+                stats = [ListStats(str(c.list.list_id), c.list.priority, c.list.quota, c.dials,
+                                   c.answered, c.due) for c in counts]  # fmt: skip
+                # Lists in allocation (priority) order, then the leads in no list.
+                shares = {int(k): n for k, n in allocate(stats, wanted).items()}
+                shares[None] = wanted - sum(shares.values())
+                leads = []
+                for list_id, n in shares.items():
+                    if n > 0:
+                        found = await due_leads(db, cid, at=at, limit=n * READ_AHEAD + 10,
+                                                from_list=list_id)  # fmt: skip
+                        leads += [r for r in found if r.list_id == list_id]
+            contexts = await contexts_of(db, leads, campaign.timezone, now=at)
             owners = await callback_owners(db, [lead.lead_id for lead in leads])
-        return [due_lead(context, owners.get(context.lead.lead_id)) for context in contexts]
+        due = [due_lead(context, owners.get(context.lead.lead_id)) for context in contexts]
+        return Draw(due, shares)
 
     async def skip(self, lead_id: int, reasons: tuple[str, ...], now: float) -> None:
         async with self._sessions.begin() as db:

@@ -13,7 +13,7 @@ import pytest
 from agent_ws.campaign_checks import rules_of
 from agent_ws.hub import Hub
 from callcenter.campaign_runtime import CampaignRuntime, LiveDial, Run
-from callcenter.campaign_store import DueLead
+from callcenter.campaign_store import Draw, DueLead
 from callcenter.clock import LoopClock
 from crm_core.campaign_leads import LeadRecord
 from crm_core.campaigns import CallWindowSpec, CampaignRecord
@@ -55,8 +55,8 @@ class FakeStore:
     started: list[tuple[int, str, str]] = field(default_factory=list)
     finished: list[tuple[int, Outcome]] = field(default_factory=list)
 
-    async def due(self, record: CampaignRecord, now: float, limit: int) -> list[DueLead]:
-        return self.leads[:limit]
+    async def due(self, record: CampaignRecord, now: float, wanted: int) -> Draw:
+        return Draw(self.leads[: wanted * 4 + 10], None)
 
     async def skip(self, lead_id: int, reasons: tuple[str, ...], now: float) -> None:
         self.skipped.append((lead_id, reasons))
