@@ -158,13 +158,13 @@ class EngineCore(ABC):
         seen: set[str] = set()
         while heap and self._ready.free_count:
             key, follower = heapq.heappop(heap)
-            if follower:
-                if not self._ready.is_free(AgentId(follower)):
-                    continue
-                self._follow(heap, AgentId(follower), key)
+            if follower and not self._ready.is_free(AgentId(follower)):
+                continue
             if key[2] not in seen and line.is_open(CallId(key[2])):
                 seen.add(key[2])
                 self._decide(CallId(key[2]), now)
+            if follower:  # still free: their next call, which sorts after this one
+                self._follow(heap, AgentId(follower), key)
 
     def _follow(
         self, heap: list[tuple[OrderKey, str]], agent_id: AgentId, after: OrderKey | None

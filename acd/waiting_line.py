@@ -31,6 +31,9 @@ class WaitingLine:
         self._keys: dict[CallId, OrderKey] = {}
         self._order: list[OrderKey] = []
         self._files: dict[Need, list[OrderKey]] = {}
+        #: Each file under the first skill its need asks at level 1 or more ("" if none): an
+        #: agent can only meet the needs filed under the skills they hold.
+        self._by_skill: dict[str, set[Need]] = {}
         self._filed: dict[CallId, Need] = {}
         self._stale_at: dict[CallId, float] = {}
         self._stale: list[tuple[float, CallId]] = []
@@ -89,6 +92,8 @@ class WaitingLine:
         self.close(call_id)
         need = tuple(sorted(needed.items()))
         self._filed[call_id] = need
+        if need not in self._files:
+            self._by_skill.setdefault(_first_skill(need), set()).add(need)
         bisect.insort(self._files.setdefault(need, []), self._keys[call_id])
         if stale_at is not None:
             self._stale_at[call_id] = stale_at
@@ -104,6 +109,10 @@ class WaitingLine:
         _drop(file, self._keys[call_id])
         if not file:
             del self._files[need]
+            same = self._by_skill[_first_skill(need)]
+            same.discard(need)
+            if not same:
+                del self._by_skill[_first_skill(need)]
 
     def is_open(self, call_id: CallId) -> bool:
         return call_id in self._filed
@@ -124,9 +133,11 @@ class WaitingLine:
         """The first open call (after ``after``, in serving order) whose need an agent
         with ``skills`` meets: one bisection per file of needs."""
         best: OrderKey | None = None
-        for need, file in self._files.items():
+        held = [""] + [name for name, level in skills.items() if level > 0]
+        for need in [n for name in held for n in self._by_skill.get(name, ())]:
             if not all(skills.get(name, 0) >= level for name, level in need):
                 continue
+            file = self._files[need]
             index = 0 if after is None else bisect.bisect_right(file, after)
             if index < len(file) and (best is None or file[index] < best):
                 best = file[index]
@@ -134,6 +145,10 @@ class WaitingLine:
 
     def open_calls(self) -> Iterator[CallId]:
         return iter(self._filed)
+
+
+def _first_skill(need: Need) -> str:
+    return next((name for name, level in need if level > 0), "")
 
 
 def _drop(keys: list[OrderKey], key: OrderKey) -> None:
