@@ -101,6 +101,8 @@ class LeadsBody(_Strict):
     tier: Tier | None = None
     band: ValueBand | None = None
     limit: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    #: The campaign's list the leads join (see ``POST …/lists``).
+    list_id: Annotated[int, Field(ge=1, le=2**62)] | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> "LeadsBody":
@@ -108,3 +110,11 @@ class LeadsBody(_Strict):
         if (self.contact_ids is not None) == segment:
             raise ValueError("send contact_ids, or a tier and/or band, not both")
         return self
+
+
+class ListBody(_Strict):
+    """A new list of the campaign: dialed by ``priority`` (1 first), at most ``quota`` dials."""
+
+    name: Label
+    priority: Annotated[int, Field(ge=1, le=1000)] = 1
+    quota: Annotated[int, Field(ge=0, le=10_000_000)] | None = None

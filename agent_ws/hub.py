@@ -102,6 +102,7 @@ class HubClient:
         dropped = 0
         while not self._outbox.empty():
             dropped += self._outbox.get_nowait() is not None
+            self._outbox.task_done()
         self._outbox.put_nowait(None)
         return dropped
 
@@ -115,12 +116,18 @@ class HubClient:
             while (text := await self._outbox.get()) is not None:
                 async with asyncio.timeout(self._send_timeout):
                     await self._conn.send_text(text)
+                self._outbox.task_done()
             async with asyncio.timeout(self._send_timeout):
                 await self._conn.close(self.close_code or CLOSE_GOING_AWAY, self._close_reason)
         except (ClientGone, TimeoutError):
             log.debug("writer for %s stopped: peer gone or stuck", self.agent_id)
         finally:
             self.closed = True
+
+    async def sent(self) -> None:
+        """Return once everything queued so far has been handed to the socket."""
+        if not self.closed:
+            await self._outbox.join()
 
 
 class Hub:
@@ -201,6 +208,28 @@ class Hub:
     def client_count(self) -> int:
         """Connected clients across all agents (for metrics)."""
         return sum(len(clients) for clients in self._clients.values())
+
+    async def delivered(self, agent_id: str, within: float) -> bool:
+        """Wait (at most ``within`` seconds) until every connected tab of the agent has been
+        handed all its queued messages; False when one is still behind (a slow tab)."""
+        clients = [c for c in self._clients.get(agent_id, ()) if not c.closed]
+        if not clients:
+            return True
+        try:
+            async with asyncio.timeout(within):
+                await asyncio.gather(*(c.sent() for c in clients))
+        except TimeoutError:
+            return False
+        return True
+
+    def is_watched_by(self, *roles: str) -> bool:
+        """Whether a socket is connected for someone last connected as one of ``roles`` (so a
+        broadcast for them is worth building)."""
+        return any(
+            self._streams[agent_id].role in roles
+            for agent_id, clients in self._clients.items()
+            if clients and agent_id in self._streams
+        )
 
     def clients_for(self, agent_id: str) -> int:
         """How many sockets of this agent are connected and not being closed."""

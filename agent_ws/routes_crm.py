@@ -15,6 +15,7 @@ from fastapi import APIRouter
 
 from .auth import Auth
 from .clock import Clock
+from .routes_crm_campaign_results import results_router
 from .routes_crm_campaigns import campaigns_router
 from .routes_crm_config import disposition_codes_router, hotlines_router, queues_router
 from .routes_crm_contacts import contacts_router
@@ -54,6 +55,7 @@ def crm_router(
     router.include_router(hotlines_router(deps))
     router.include_router(queues_router(deps))
     router.include_router(campaigns_router(deps))
+    router.include_router(results_router(deps))
     router.include_router(users_router(deps))
     router.include_router(agents_router(deps))
     return router

@@ -3,9 +3,10 @@
 Owns ``/api/crm/campaigns…``. Reading needs a login; everything else the role supervisor
 or admin. A campaign answers with ``ETag: "<version>"``; ``PATCH`` and ``DELETE`` need it
 in ``If-Match`` (428 without, 409 with the current version when stale), the life-cycle
-actions take it optionally. Which moves are allowed is ``dialer.campaign``'s table (only a
-draft is edited or deleted; 409 naming the state and action otherwise); the stored state,
-the lists and the counts are crm_core's.
+actions take it optionally. A campaign's lists (``…/lists``: priority, quota, what each
+yielded) are where leads join (``list_id``). Which moves are allowed is
+``dialer.campaign``'s table (only a draft is edited or deleted; 409 naming the state and
+action otherwise); the stored state, the lists and the counts are crm_core's.
 """
 
 from datetime import time
@@ -15,6 +16,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Path, Response
 
 from crm_core.campaign_attempts import CampaignProgress, campaign_progress
 from crm_core.campaign_leads import add_leads, add_segment_leads
+from crm_core.campaign_lists import create_list, list_counts
 from crm_core.campaigns import (
     CallWindowSpec,
     CampaignRecord,
@@ -34,6 +36,7 @@ from .crm_campaign_schemas import (
     CampaignCreateBody,
     CampaignPatchBody,
     LeadsBody,
+    ListBody,
     cap_fraction,
 )
 from .routes_crm_edge import LEADS, READERS, CrmDeps, CrmRoute, etag, if_match_version, to_json
@@ -183,17 +186,42 @@ def campaigns_router(deps: CrmDeps) -> APIRouter:
         on the do-not-call list are left out; a contact with none left is skipped."""
         async with deps.sessionmaker.begin() as db:
             if body.contact_ids is not None:
-                report = await add_leads(db, campaign_id, body.contact_ids, now=deps.now())
+                report = await add_leads(
+                    db, campaign_id, body.contact_ids, now=deps.now(), list_id=body.list_id
+                )
             else:
                 report = await add_segment_leads(
                     db, campaign_id, tier=body.tier, band=body.band, limit=body.limit,
-                    now=deps.now(),
+                    now=deps.now(), list_id=body.list_id,
                 )  # fmt: skip
         return {
             "added": report.added,
             "lead_ids": report.lead_ids,
             "skipped": to_json(report.skipped),
             "skipped_by_reason": report.skipped_by_reason,
+        }
+
+    @router.post("/{campaign_id}/lists", status_code=201, summary="Add a list to a campaign")
+    async def new_list(session: Lead, campaign_id: CampaignId, body: ListBody) -> dict[str, Any]:
+        """409 if the campaign has a list of that name; leads join it via ``…/leads``."""
+        async with deps.sessionmaker.begin() as db:
+            record = await create_list(
+                db, campaign_id, body.name, now=deps.now(), priority=body.priority,
+                quota=body.quota,
+            )  # fmt: skip
+        answer: dict[str, Any] = to_json(record)
+        return answer
+
+    @router.get("/{campaign_id}/lists", summary="A campaign's lists with what each yielded")
+    async def lists(session: User, campaign_id: CampaignId) -> dict[str, Any]:
+        """By priority: ``{list_id, name, priority, quota, dials, answered, due}``."""
+        async with deps.sessionmaker() as db:
+            counts = await list_counts(db, campaign_id, at=deps.now())
+        return {
+            "items": [
+                to_json(c.list) | {"dials": c.dials, "answered": c.answered, "due": c.due}
+                for c in counts
+            ]
         }
 
     return router

@@ -4,7 +4,7 @@ Owns the run: a temporary SQLite CRM (``callcenter db seed``, then thousands of 
 contacts in bulk, ``bench.e2e_seed``), the simulator in its own process with every
 agent's phone (``bench.sim_process``), the real daemon as ``run_app`` composes it (in this
 process, so its CPU and RSS are this process's), the agents' tabs in a third process
-(``bench.e2e_agents``: REST login, sign-in, ready, WebSocket, REST wrap-up) and the naive
+(``bench.e2e_agents``: REST login, sign-in, ready, WebSocket, wrap-up over the socket) and the naive
 connector in a fourth (``bench.e2e_naive``), all over loopback sockets. While the
 simulator places the profile's calls it samples queue depth and shows progress on
 stderr; afterwards it reconciles every call three ways and times every pop from its ring

@@ -4,7 +4,7 @@ Owns: the child process that logs each agent in through the REST API, opens its 
 (a lean ``websockets`` client, no browser), signs it in and makes it ready over REST, and
 then reads: each ``pop`` is stamped with ``time.monotonic()`` on receipt (system-wide on
 Linux, so it compares with the simulator's ring stamps), and each ended call is wrapped up
-through ``POST /api/agent/wrap-up`` after the wrap-up time. Each agent also holds a socket
+with the socket's ``wrap_up`` command after the wrap-up time. Each agent also holds a socket
 to the naive connector (``bench.e2e_naive``), whose pops are stamped the same way.
 ``AgentsProcess`` is the parent's handle. Must not import the daemon: it is the browser side.
 """
@@ -27,6 +27,8 @@ START_LIMIT = 600.0
 COOKIE = "cc_session"
 #: Logins and sign-ins in flight at once.
 CONCURRENCY = 32
+WRAP_UP_ID = "wrap-up"
+WRAP_UP = orjson.dumps({"type": "wrap_up", "id": WRAP_UP_ID, "disposition": "resolved"}).decode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,11 @@ class Floor:
                 if kind == "pop":
                     pops.append((data["call_id"], agent, received))
                 elif kind == "call_state" and data["state"] == "ended":
-                    self._spawn(self.wrap_up(agent))
+                    self._spawn(self.wrap_up(agent, ws))
+                elif kind == "ack" and data.get("id") == WRAP_UP_ID:
+                    self.result.wrap_ups += 1
+                elif kind == "error":
+                    self.result.errors.append(f"wrap-up of {agent}: {data.get('error')}")
 
     async def read_naive(self, agent: str, ws: ClientConnection) -> None:
         pops = self.result.naive_pops
@@ -134,14 +140,14 @@ class Floor:
             async for raw in ws:
                 pops.append((orjson.loads(raw)["call_id"], agent, time.monotonic()))
 
-    async def wrap_up(self, agent: str) -> None:
+    async def wrap_up(self, agent: str, ws: ClientConnection) -> None:
+        """The wrap-up command over the tab's socket, as the agent page sends it (its ``ack``
+        or ``error`` is counted by ``read``)."""
         await asyncio.sleep(self.order.wrap_up)
         try:
-            answer = await self.post(agent, "/api/agent/wrap-up", {"disposition": "bench"})
-            answer.raise_for_status()
-            self.result.wrap_ups += 1
-        except httpx.HTTPError as exc:
-            self.result.errors.append(f"wrap-up of {agent}: {exc}")
+            await ws.send(WRAP_UP)
+        except Exception as exc:  # the socket is gone: the parent must hear it
+            self.result.errors.append(f"wrap-up of {agent}: {type(exc).__name__}: {exc}")
 
     async def close_all(self) -> None:
         for task in self.tasks:

@@ -76,7 +76,7 @@ def lines(r: Run) -> list[str]:
         + ", ".join(f"{n} {s:.1f} ({per_call[n]:.1f} ms/call)" for n, s in r.cpu.items()),
         f"daemon: {r.cpu['daemon'] / r.seconds:.2f} cores on average over {r.seconds:.0f} s; "
         f"peak RSS {r.daemon_peak_rss / 2**20:.0f} MiB",
-        f"wrap-ups over REST: {r.wrap_ups:,}; every agent back to ready: {r.all_wrapped}; "
+        f"wrap-ups: {r.wrap_ups:,}; every agent back to ready: {r.all_wrapped}; "
         f"WebSocket frames dropped: {r.ws_dropped_frames}",
         f"profile: {p.describe()}",
     ]

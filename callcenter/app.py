@@ -53,6 +53,8 @@ from ivr.flow import Flow, QueueNode
 from ivr.library import FlowLibrary, ReloadReport
 
 log = logging.getLogger(__name__)
+#: The longest a caller's dial waits for the agent's tabs to be handed the screen-pop.
+POP_BEFORE_DIAL_SECONDS = 0.25
 
 
 @dataclass
@@ -192,6 +194,8 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
     reactions = Reactions(
         engine=engine, gateway=gateway, registry=registry, hub=hub, desk=desk, clock=clock
     )
+    gateway.offer_taken = reactions.offer_taken
+    gateway.pop_delivered = lambda agent_id: hub.delivered(agent_id, POP_BEFORE_DIAL_SECONDS)
     floor = FloorPublisher(desk, hub, loop)
     recovery = Recovery(pbx, sessions, clock)
     await recovery.load()

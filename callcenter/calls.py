@@ -45,6 +45,8 @@ class ActiveCall:
     #: What the call's record should say beyond its fields (a voicemail file, a callback).
     notes: str = ""
     pop: dict[str, object] | None = None
+    #: The agent whose pop for the current offer has been sent (``Reactions.offer_taken``).
+    pop_sent_to: str | None = None
     hangup_cause: int | None = None
     #: The agent's leg while it rings or talks (from the AMI's ``DialBegin``), for ChanSpy.
     agent_channel: str | None = None

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from callcenter.calls import ActiveCall
+from callcenter.db_retry import with_retries
 from callcenter.legs import AgentLeg
 from crm_core.contacts import CallerMatch, NewPhone, create_contact, match_caller
 from crm_core.do_not_call import is_do_not_call
@@ -83,6 +84,11 @@ class CrmAdapter:
             return await is_do_not_call(session, number, when, default_region=self._region)
 
     async def record(self, call: ActiveCall) -> None:
+        """Write the call's interaction row (and its segments, a voicemail's follow-up), retrying
+        while the database is briefly unable (``callcenter.db_retry``)."""
+        await with_retries(lambda: self._record(call), what=f"call {call.call_id}: recording")
+
+    async def _record(self, call: ActiveCall) -> None:
         found = call.match if isinstance(call.match, CallerMatch) else None
         contact_id = (
             found.candidates[0].contact_id if found and len(found.candidates) == 1 else None

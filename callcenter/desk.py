@@ -14,7 +14,7 @@ from acd.model import AgentStatus, WaitingCall, WrapUpMode
 from acd.service_level import ServiceLevels
 from acd.states import AgentState, IllegalTransition
 from acd.trace import Explanation
-from agent_ws.desk import AgentView, DeskRefused, view_to_json
+from agent_ws.desk import AgentView, DeskRefused
 from agent_ws.supervision import ForcedState, SpyMode
 from callcenter.calls import ActiveCall, CallRegistry
 from callcenter.clock import LoopClock
@@ -90,8 +90,15 @@ class Desk:
             )
         else:
             if call is not None:
-                async with asyncio.timeout(RECORD_WAIT_SECONDS):
-                    await call.recorded.wait()
+                try:
+                    async with asyncio.timeout(RECORD_WAIT_SECONDS):
+                        await call.recorded.wait()
+                except TimeoutError:
+                    # The row is still being written (retried while the database is busy);
+                    # the agent stays in wrap-up and the same request succeeds a bit later.
+                    raise DeskRefused(
+                        "the call's record is still being written; try again in a moment"
+                    ) from None
             at = self._clock.now()
             await self._crm.set_disposition(call_id, agent_id, disposition, notes, at)
         if self._engine.agent(AgentId(agent_id)).state is AgentState.WRAP_UP:
@@ -126,15 +133,38 @@ class Desk:
         now = self._clock.now()
         if self._levels is not None:
             self._levels.forget_before(day_start(now))
-        agents = [self._view(a) for a in self._engine.agents()]
+        agents = sorted(self._engine.agents(), key=lambda a: a.profile.display_name)
         queues = sorted(self._engine.queues)
         return {
-            "agents": [view_to_json(v) for v in sorted(agents, key=lambda v: v.display_name)],
+            "agents": [self._floor_line(a) for a in agents],
             "queues": [queue_line(self._engine, self._levels, name, now) for name in queues],
             "waiting": self._waiting_lines(now),
             "thresholds": self._thresholds.to_json(),
             "at": now,
         }
+
+    def _floor_line(self, status: AgentStatus) -> dict[str, object]:
+        """An agent as the wallboard's grid shows it: state, since when, the call and queue.
+
+        Not the agent's whole view: pops and wrap-up rules are for the agent's own tab, and
+        the floor goes out twice a second with every agent in it."""
+        return {
+            "agent_id": status.profile.agent_id,
+            "display_name": status.profile.display_name,
+            "state": status.state.value,
+            "reason": status.reason,
+            "since": status.since,
+            "call": self._call_line(status),
+        }
+
+    def _call_line(self, status: AgentStatus) -> dict[str, object] | None:
+        if status.call_id is None:
+            return None
+        line: dict[str, object] = {"call_id": status.call_id, "state": status.state.value}
+        call = self._registry.get(status.call_id)
+        if call is not None:
+            line.update(ani=call.ani, dnis=call.dnis, queue=call.queue, held=call.held)
+        return line
 
     def _waiting_lines(self, now: float) -> list[dict[str, object]]:
         """The first calls in line (the order the ACD serves them: priority with its aging
@@ -267,11 +297,6 @@ class Desk:
     def _view(self, status: AgentStatus) -> AgentView:
         agent_id = status.profile.agent_id
         call = self._registry.get(status.call_id) if status.call_id else None
-        call_json: dict[str, object] | None = None
-        if status.call_id is not None:
-            call_json = {"call_id": status.call_id, "state": status.state.value}
-            if call is not None:
-                call_json.update(ani=call.ani, dnis=call.dnis, queue=call.queue, held=call.held)
         return AgentView(
             wrap_up=self._wrap_up(status, call.queue if call else None),
             agent_id=agent_id,
@@ -279,7 +304,7 @@ class Desk:
             state=status.state.value,
             reason=status.reason,
             since=status.since,
-            call=call_json,
+            call=self._call_line(status),
             pop=self.pops.get(agent_id),
         )
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from acd.events import AcdEvent
+from callcenter.db_retry import with_retries
 from crm_core.acd_log import append_events
 
 log = logging.getLogger(__name__)
@@ -58,9 +59,13 @@ class EventLogWriter:
             (datetime.fromtimestamp(e.at, UTC), type(e).__name__, dataclasses.asdict(e))
             for e in batch
         ]
-        try:
+
+        async def write() -> None:
             async with self._sessions() as session, session.begin():
                 await append_events(session, rows)
+
+        try:
+            await with_retries(write, what=f"writing {len(rows)} ACD events")
             self.written += len(rows)
         except Exception:
             log.exception("could not write %d ACD events: %r", len(rows), rows)

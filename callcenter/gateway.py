@@ -4,7 +4,7 @@ Adapts ``acd.engine.AcdEngine`` (typed offers) to ``ivr.queue_wait.QueueGateway`
 dial targets), because ``ivr`` and ``acd`` never import each other.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from acd.engine import AcdEngine
 from acd.events import CallOverflowed
@@ -24,6 +24,12 @@ class AcdGateway:
         #: Calls an overflow took out of the ACD (voicemail, callback), until their session
         #: reads it (``ivr.queue_wait.QueueExit``).
         self._left: dict[str, str] = {}
+        #: Told (call id, agent id) when a session takes its offer, before it dials: the pop
+        #: must not wait for the bus (``Reactions.offer_taken``).
+        self.offer_taken: Callable[[str, str], None] = lambda _call, _agent: None
+        #: Awaited before the dial: the agent's tabs have been handed the pop (bounded by
+        #: the hub, so a slow tab never holds a caller back).
+        self.pop_delivered: Callable[[str], Awaitable[object]] = _nothing_to_wait_for
 
     def overflowed(self, event: CallOverflowed) -> None:
         if event.action in ("voicemail", "callback"):
@@ -40,7 +46,15 @@ class AcdGateway:
         offer = self._engine.offer_for(CallId(call_id))
         if offer is None:
             return None
+        self.offer_taken(call_id, offer.agent_id)
         return DialTarget(offer.agent_id, offer.endpoint, self._ring_timeout)
+
+    async def before_dial(self, call_id: str, target: DialTarget) -> bool:
+        """``ivr.queue_wait.DialGate``: the pop reaches the agent's tab before the phone
+        rings; False if the offer went (withdrawn, moved) while it was being sent."""
+        await self.pop_delivered(target.agent_id)
+        offer = self._engine.offer_for(CallId(call_id))
+        return offer is not None and offer.agent_id == target.agent_id
 
     def dial_result(self, call_id: str, target: DialTarget, status: str) -> None:
         """``DIALSTATUS`` after the session's ``EXEC Dial`` returned."""
@@ -61,3 +75,7 @@ class AcdGateway:
         offer = self._engine.offer_for(CallId(call_id))
         if offer is not None and is_this_offer(offer):
             self._engine.offer_result(offer, status)
+
+
+async def _nothing_to_wait_for(_agent_id: str) -> None:
+    return None

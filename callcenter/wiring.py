@@ -42,6 +42,7 @@ from cti.events import (
     DialStarted,
     HangupRequested,
 )
+from cti.ids import CallId
 
 ACD_EVENT_TYPES: tuple[type[AcdEvent], ...] = (
     AgentStateChanged,
@@ -93,23 +94,38 @@ class Reactions:
             self.gateway.dial_ended(call.call_id, event.dest_channel, event.status)
 
     def agent_reserved(self, event: AgentReserved) -> None:
-        call = self.registry.get(event.call_id)
-        if call is None:
+        self.offer_taken(event.call_id, event.agent_id)
+
+    def offer_taken(self, call_id: str, agent_id: str) -> None:
+        """The agent is reserved for the call: open their leg and send the pop, once.
+
+        Called by the bus's ``AgentReserved`` and also by the caller's session just before it
+        dials the agent (``AcdGateway.offer_taken``), whichever comes first: the pop then
+        always leaves before the phone can ring, however far the bus runs behind."""
+        call = self.registry.get(CallId(call_id))
+        if call is None or call.pop_sent_to == agent_id:
             return
-        call.agent_id = event.agent_id
-        open_leg(call.legs, event.agent_id, self.clock.now())
+        call.pop_sent_to = agent_id
+        call.agent_id = agent_id
+        open_leg(call.legs, agent_id, self.clock.now())
         pop = build_pop(call)
-        self.desk.pops[event.agent_id] = pop
-        self.hub.send_to_agent(event.agent_id, "pop", pop)
-        self._call_state(event.agent_id, event.call_id, "ringing")
+        self.desk.pops[agent_id] = pop
+        self.hub.send_to_agent(agent_id, "pop", pop)
+        self._call_state(agent_id, call_id, "ringing")
 
     def call_connected(self, event: CallConnected) -> None:
+        call = self.registry.get(event.call_id)
+        if call is not None:
+            call.pop_sent_to = None  # a later offer (after a transfer) pops again
         self._call_state(event.agent_id, event.call_id, "connected")
 
     def call_finished(self, event: CallFinished) -> None:
         self._call_state(event.agent_id, event.call_id, "ended")
 
     def offer_failed(self, event: OfferFailed) -> None:
+        call = self.registry.get(event.call_id)
+        if call is not None and call.pop_sent_to == event.agent_id:
+            call.pop_sent_to = None
         self.desk.pops.pop(event.agent_id, None)
         self._call_state(event.agent_id, event.call_id, "missed", status=event.status)
 

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm_core.errors import InvalidField, LeadRefused, NotFound
 from crm_core.models import (
     Campaign,
     CampaignLead,
+    CampaignList,
     Contact,
     ContactPhone,
     DoNotCallEntry,
@@ -71,6 +72,7 @@ class LeadRecord:
     lead_id: int
     campaign_id: int
     contact_id: int
+    list_id: int | None
     phone: str
     alternates: tuple[str, ...]
     state: LeadState
@@ -83,15 +85,28 @@ class LeadRecord:
 
 
 async def add_leads(
-    session: AsyncSession, campaign_id: int, contact_ids: Sequence[int], *, now: datetime
+    session: AsyncSession,
+    campaign_id: int,
+    contact_ids: Sequence[int],
+    *,
+    now: datetime,
+    list_id: int | None = None,
 ) -> LeadReport:
-    """Add these contacts (duplicates in ``contact_ids`` count once) to the campaign's list."""
+    """Add these contacts (duplicates in ``contact_ids`` count once) to the campaign, in
+    its list ``list_id`` if given (``NotFound`` when that is not one of its lists)."""
     await campaign_row(session, campaign_id)
+    if list_id is not None:
+        owner = await session.scalar(
+            select(CampaignList.campaign_id).where(CampaignList.id == list_id)
+        )
+        if owner != campaign_id:
+            raise NotFound("list", list_id)
     wanted = list(dict.fromkeys(contact_ids))
     added: list[int] = []
     skipped: list[SkippedContact] = []
     for start in range(0, len(wanted), CHUNK):
-        ids, left_out = await _add_chunk(session, campaign_id, wanted[start : start + CHUNK], now)
+        chunk = wanted[start : start + CHUNK]
+        ids, left_out = await _add_chunk(session, campaign_id, chunk, now, list_id)
         added += ids
         skipped += left_out
     return LeadReport(len(added), added, skipped)
@@ -105,6 +120,7 @@ async def add_segment_leads(
     tier: Tier | None = None,
     band: ValueBand | None = None,
     limit: int | None = None,
+    list_id: int | None = None,
 ) -> LeadReport:
     """Add the contacts of one tier and/or value band of the pyramid, oldest contact first."""
     if tier is None and band is None:
@@ -117,11 +133,12 @@ async def add_segment_leads(
         query = query.where(Contact.value_score >= low, Contact.value_score < high)
     if limit is not None:
         query = query.limit(limit)
-    return await add_leads(session, campaign_id, list(await session.scalars(query)), now=now)
+    ids = list(await session.scalars(query))
+    return await add_leads(session, campaign_id, ids, now=now, list_id=list_id)
 
 
 async def _add_chunk(
-    session: AsyncSession, campaign_id: int, ids: list[int], now: datetime
+    session: AsyncSession, campaign_id: int, ids: list[int], now: datetime, list_id: int | None
 ) -> tuple[list[int], list[SkippedContact]]:
     known = set(await session.scalars(select(Contact.id).where(Contact.id.in_(ids))))
     listed = set(
@@ -153,6 +170,7 @@ async def _add_chunk(
             CampaignLead(
                 campaign_id=campaign_id,
                 contact_id=contact_id,
+                list_id=list_id,
                 phone=dialable[0],
                 alternates=dialable[1:],
                 state=LeadState.PENDING.value,
@@ -213,9 +231,16 @@ async def skip_lead(
 
 
 async def due_leads(
-    session: AsyncSession, campaign_id: int, *, at: datetime, limit: int = 100
+    session: AsyncSession,
+    campaign_id: int,
+    *,
+    at: datetime,
+    limit: int = 100,
+    from_list: int | None = None,
 ) -> list[LeadRecord]:
-    """Pending leads whose next attempt is due by ``at``, longest waiting first."""
+    """Pending leads whose next attempt is due by ``at``, longest waiting first; only those
+    of list ``from_list`` when given (``dialer.lists.allocate`` says how many of each)."""
+    in_list = true() if from_list is None else CampaignLead.list_id == from_list
     due = func.coalesce(CampaignLead.next_attempt_at, CampaignLead.added_at)
     rows = await session.execute(
         select(CampaignLead, Contact.timezone)
@@ -224,6 +249,7 @@ async def due_leads(
             CampaignLead.campaign_id == campaign_id,
             CampaignLead.state == LeadState.PENDING.value,
             or_(CampaignLead.next_attempt_at.is_(None), CampaignLead.next_attempt_at <= at),
+            in_list,
         )
         .order_by(due, CampaignLead.id)
         .limit(limit)
@@ -236,6 +262,7 @@ def lead_record(row: CampaignLead, timezone: str | None) -> LeadRecord:
         lead_id=row.id,
         campaign_id=row.campaign_id,
         contact_id=row.contact_id,
+        list_id=row.list_id,
         phone=row.phone,
         alternates=tuple(row.alternates),
         state=LeadState(row.state),

@@ -28,19 +28,19 @@ _MIGRATIONS = Path(__file__).with_name("migrations")
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 
 
-def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 5000) -> AsyncEngine:
     """An async engine for ``sqlite[+aiosqlite]:///file`` or ``postgresql[+asyncpg]://…``.
 
     On SQLite every transaction starts with ``BEGIN IMMEDIATE``: the write lock is taken up
     front, so a read-modify-write cannot interleave with another writer (in the default
     deferred mode most concurrent read-modify-writes were lost or failed with "database is
-    locked" when measured). Sessions from
+    locked" when measured); a writer waits ``busy_timeout_ms`` for the lock. Sessions from
     ``make_sessionmaker(engine, read_only=True)`` begin DEFERRED instead and never wait.
     """
     sa_url = async_url(url)
     if sa_url.get_backend_name() == "sqlite":
         engine = create_async_engine(sa_url, echo=echo)
-        _install_sqlite_hooks(engine)
+        _install_sqlite_hooks(engine, busy_timeout_ms)
         return engine
     # pre_ping: the daemon runs for weeks and PostgreSQL restarts should not fail one request.
     return create_async_engine(sa_url, echo=echo, pool_pre_ping=True)
@@ -123,18 +123,23 @@ def _run_upgrade(connection: Connection, revision: str) -> None:
     command.upgrade(config, revision)
 
 
-def _install_sqlite_hooks(engine: AsyncEngine) -> None:
-    event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
+def _install_sqlite_hooks(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+    def on_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        _on_sqlite_connect(dbapi_connection, record, busy_timeout_ms)
+
+    event.listen(engine.sync_engine, "connect", on_connect)
     event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
 
 
-def _on_sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+def _on_sqlite_connect(
+    dbapi_connection: Any, _record: ConnectionPoolEntry, busy_timeout_ms: int
+) -> None:
     # isolation_level=None stops the sqlite3 module's own implicit BEGIN (which it skips for
     # SELECT), so _on_sqlite_begin alone decides how each transaction starts.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # busy_timeout first: switching to WAL needs a lock another connection may hold.
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cursor.execute("PRAGMA foreign_keys=ON")  # off by default: orphans would be accepted
     cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer, nor it them
     cursor.close()

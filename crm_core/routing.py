@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from crm_core.errors import AlreadyExists, InvalidField, NotFound, VersionConflict
 from crm_core.models import Hotline, Queue
@@ -24,6 +26,8 @@ from crm_core.models import Hotline, Queue
 _DNIS = re.compile(r"\+?\d{1,31}")
 _MENU = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _NAME = _MENU
+
+R = TypeVar("R", Hotline, Queue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,24 +88,15 @@ async def update_hotline(
     session: AsyncSession, dnis: str, expected_version: int, changes: Mapping[str, object]
 ) -> HotlineRecord:
     """Change the fields in ``changes`` (the DNIS is the key and stays) under a version."""
-    values = _checked(changes)
-    row = await _locked(session, dnis)
-    if row.version != expected_version:
-        raise VersionConflict("hotline", dnis, expected_version, row.version)
-    for field, value in values.items():
-        setattr(row, field, value)
-    row.version += 1
-    await session.flush()
+    row = await _locked(session, Hotline, Hotline.dnis, dnis, "hotline")
+    await _change(session, row, expected_version, _checked(changes))
     return _hotline(row)
 
 
 async def delete_hotline(session: AsyncSession, dnis: str, expected_version: int) -> None:
     """Remove the hotline (interactions keep the DNIS they were dialled on, as text)."""
-    row = await _locked(session, dnis)
-    if row.version != expected_version:
-        raise VersionConflict("hotline", dnis, expected_version, row.version)
-    await session.delete(row)
-    await session.flush()
+    row = await _locked(session, Hotline, Hotline.dnis, dnis, "hotline")
+    await _delete(session, row, expected_version)
 
 
 async def list_queues(session: AsyncSession) -> list[QueueRecord]:
@@ -133,36 +128,15 @@ async def update_queue(
     session: AsyncSession, name: str, expected_version: int, changes: Mapping[str, object]
 ) -> QueueRecord:
     """Change ``required_skill`` and/or ``description`` (the name is the key) under a version."""
-    values = _queue_fields(changes)
-    row = await _locked_queue(session, name)
-    if row.version != expected_version:
-        raise VersionConflict("queue", name, expected_version, row.version)
-    for field, value in values.items():
-        setattr(row, field, value)
-    row.version += 1
-    await session.flush()
+    row = await _locked(session, Queue, Queue.name, name, "queue")
+    await _change(session, row, expected_version, _queue_fields(changes))
     return _queue(row)
 
 
 async def delete_queue(session: AsyncSession, name: str, expected_version: int) -> None:
     """Remove the queue (interactions and campaigns keep its name, as text)."""
-    row = await _locked_queue(session, name)
-    if row.version != expected_version:
-        raise VersionConflict("queue", name, expected_version, row.version)
-    await session.delete(row)
-    await session.flush()
-
-
-async def _locked_queue(session: AsyncSession, name: str) -> Queue:
-    row = await session.scalar(
-        select(Queue)
-        .where(Queue.name == name)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if row is None:
-        raise NotFound("queue", name)
-    return row
+    row = await _locked(session, Queue, Queue.name, name, "queue")
+    await _delete(session, row, expected_version)
 
 
 def _queue_fields(changes: Mapping[str, object]) -> dict[str, object]:
@@ -185,16 +159,42 @@ def _queue(row: Queue) -> QueueRecord:
     return QueueRecord(row.name, row.required_skill, row.description, row.version)
 
 
-async def _locked(session: AsyncSession, dnis: str) -> Hotline:
+async def _locked(
+    session: AsyncSession, model: type[R], key: InstrumentedAttribute[str], value: str, kind: str
+) -> R:
+    """The row whose ``key`` is ``value``, locked for a versioned change; ``NotFound`` names
+    the ``kind``."""
     row = await session.scalar(
-        select(Hotline)
-        .where(Hotline.dnis == dnis)
+        select(model)
+        .where(key == value)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
     if row is None:
-        raise NotFound("hotline", dnis)
+        raise NotFound(kind, value)
     return row
+
+
+async def _change(
+    session: AsyncSession, row: Hotline | Queue, expected: int, values: Mapping[str, object]
+) -> None:
+    _check_version(row, expected)
+    for field, value in values.items():
+        setattr(row, field, value)
+    row.version += 1
+    await session.flush()
+
+
+async def _delete(session: AsyncSession, row: Hotline | Queue, expected: int) -> None:
+    _check_version(row, expected)
+    await session.delete(row)
+    await session.flush()
+
+
+def _check_version(row: Hotline | Queue, expected: int) -> None:
+    if row.version != expected:
+        kind, key = ("hotline", row.dnis) if isinstance(row, Hotline) else ("queue", row.name)
+        raise VersionConflict(kind, key, expected, row.version)
 
 
 def _checked(changes: Mapping[str, object]) -> dict[str, object]:

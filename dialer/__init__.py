@@ -9,7 +9,10 @@ The pure core, all I/O-free and driven by a ``now`` passed in (``Clock.now()`` s
 - ``compliance``: do-not-call and suppression checks on facts passed in, and the
   pre-flight count of who will be skipped and why;
 - ``retries``: retry rules per outcome, alternate numbers in order;
-- ``gate``: the one check before every dial (compliance, window, retry rule);
+- ``gate``: the one check before every dial (compliance, window, retry rule), and the
+  campaign's pre-flight through that same check;
+- ``lists``: which of the campaign's lists the next dials come from (priority, quota, yield);
+- ``monitor``: the supervisor's live figures from the stored attempts;
 - ``abandon``: the 30-day / per-day abandon ledger the law caps;
 - ``pacing``: how many dials to place now, within the abandon cap.
 

@@ -107,17 +107,25 @@ def preflight(
     examples_per_reason: int = 5,
 ) -> Preflight:
     """Who will be skipped and why, counted before the campaign places a single call."""
+    return tally(
+        ((lead.lead_id, check(lead, rules, now).reasons) for lead in leads), examples_per_reason
+    )
+
+
+def tally(
+    verdicts: Iterable[tuple[str, tuple[str, ...]]], examples_per_reason: int = 5
+) -> Preflight:
+    """A ``Preflight`` from (lead id, reasons it is skipped; empty: not skipped) pairs."""
     eligible = 0
     counts: dict[str, int] = {}
     examples: dict[str, list[str]] = {}
-    for lead in leads:
-        verdict = check(lead, rules, now)
-        if verdict.eligible:
+    for lead_id, reasons in verdicts:
+        if not reasons:
             eligible += 1
             continue
-        key = verdict.reasons[0].value
+        key = str(reasons[0])
         counts[key] = counts.get(key, 0) + 1
         picked = examples.setdefault(key, [])
         if len(picked) < examples_per_reason:
-            picked.append(lead.lead_id)
+            picked.append(lead_id)
     return Preflight(eligible, counts, {k: tuple(v) for k, v in examples.items()})

@@ -4,12 +4,14 @@ Owns: ``CampaignRules`` (the campaign's compliance rules, retry rules and call w
 and ``decide``, which says for one lead at ``now`` whether to dial, which number, or
 why not — permanently (``Skip``) or until later (``Wait``). The shell must call it
 right before each ``Originate``: nothing else in ``dialer`` decides that a lead may be
-dialed. Must not read a clock or look facts up.
+dialed. ``preflight`` counts, before the campaign starts, whom ``decide`` will skip and why.
+Must not read a clock or look facts up.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from dialer.compliance import ComplianceRules, LeadFacts, check
+from dialer.compliance import ComplianceRules, LeadFacts, Preflight, check, tally
 from dialer.retries import LeadHistory, RetryRules, next_attempt
 from dialer.windows import CallWindow, may_dial, utc_from_timestamp
 
@@ -61,3 +63,23 @@ def decide(
     if nxt.due_at > now:
         return Wait("retry delay", nxt.due_at)
     return Dial(nxt.number, nxt.attempt_no)
+
+
+def preflight(
+    leads: Iterable[tuple[LeadFacts, LeadHistory]],
+    rules: CampaignRules,
+    now: float,
+    examples_per_reason: int = 5,
+) -> Preflight:
+    """Which leads ``decide`` skips at ``now``, by the first reason of each ``Skip``.
+
+    The campaign's own pre-flight: the same function the shell calls before each dial, so
+    the counts are what the campaign then skips (a lead out of its call window now, or in
+    its retry delay, only waits and is counted eligible).
+    """
+
+    def reasons(lead: LeadFacts, history: LeadHistory) -> tuple[str, tuple[str, ...]]:
+        decision = decide(lead, history, rules, now)
+        return lead.lead_id, decision.reasons if isinstance(decision, Skip) else ()
+
+    return tally((reasons(lead, history) for lead, history in leads), examples_per_reason)

@@ -8,7 +8,8 @@ the result back and the caller keeps waiting with the original join time.
 
 Optional, both off by default: position/expected-wait announcements when the gateway also
 satisfies ``QueuePosition`` (rules in ``announce``), and a ``callback_key`` that, pressed
-during the music or an announcement, ends the wait with ``CallbackRequested``.
+during the music or an announcement, ends the wait with ``CallbackRequested``. A gateway
+that is also a ``DialGate`` is awaited before each dial.
 """
 
 import asyncio
@@ -51,6 +52,15 @@ class QueueExit(Protocol):
     overflow to voicemail or a callback); the action, once, or None while it waits."""
 
     def left_queue(self, call_id: str) -> str | None: ...
+
+
+@runtime_checkable
+class DialGate(Protocol):
+    """Optional extra of a ``QueueGateway``: awaited after an offer is taken and before the
+    agent's phone is dialled (the agent's screen-pop goes out first); False when the offer
+    was withdrawn meanwhile, and the caller keeps waiting."""
+
+    async def before_dial(self, call_id: str, target: DialTarget) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +129,7 @@ async def wait_for_agent(
     """Hold the caller until an agent answers; ``ChannelGone`` ends the wait."""
     hold = _Hold(channel, gateway, call_id, announcing, callback_key)
     exits = gateway if isinstance(gateway, QueueExit) else None
+    gate = gateway if isinstance(gateway, DialGate) else None
     await channel.set_music(True)
     while True:
         target = gateway.poll_offer(call_id)
@@ -131,6 +142,8 @@ async def wait_for_agent(
             if callback_key is not None and pressed == callback_key:
                 await channel.set_music(False)
                 return CallbackRequested(call_id, hold.last.position if hold.last else None)
+            continue
+        if gate is not None and not await gate.before_dial(call_id, target):
             continue
         status = await dial(channel, target)
         gateway.dial_result(call_id, target, status)

@@ -6,7 +6,7 @@ environment compares against for autogenerate and the tests compare against the 
 
 from crm_core.models.acd_log import AcdEvent
 from crm_core.models.base import Base, UtcDateTime
-from crm_core.models.campaigns import Campaign, CampaignAttempt, CampaignLead
+from crm_core.models.campaigns import Campaign, CampaignAttempt, CampaignLead, CampaignList
 from crm_core.models.contacts import Contact, ContactEmail, ContactPhone
 from crm_core.models.follow_ups import DoNotCallEntry, FollowUp
 from crm_core.models.interactions import DispositionCode, Interaction, InteractionSegment
@@ -22,6 +22,7 @@ __all__ = [
     "Campaign",
     "CampaignAttempt",
     "CampaignLead",
+    "CampaignList",
     "Contact",
     "ContactEmail",
     "ContactPhone",

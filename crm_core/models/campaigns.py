@@ -72,6 +72,27 @@ class Campaign(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
+class CampaignList(Base):
+    """One list of a campaign's leads: dialed by ``priority`` (1 first), within ``quota``
+    dials (``None``: no limit); same-priority lists share dials by yield (``dialer.lists``)."""
+
+    __tablename__ = "campaign_lists"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "name"),
+        CheckConstraint("priority >= 1", name="priority_positive"),
+        CheckConstraint("quota IS NULL OR quota >= 0", name="quota_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("campaigns.id", ondelete="CASCADE")
+    )
+    name: Mapped[str] = mapped_column(String(128))
+    priority: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    quota: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class CampaignLead(Base):
     __tablename__ = "campaign_leads"
     __table_args__ = (
@@ -91,6 +112,10 @@ class CampaignLead(Base):
     # A contact who is deleted leaves every list: nobody should be dialled from a stale copy.
     contact_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    #: The list the lead came in with (``None``: added before lists, or to no list).
+    list_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("campaign_lists.id", ondelete="SET NULL"), index=True
     )
     phone: Mapped[str] = mapped_column(String(20))
     alternates: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -7,8 +7,10 @@ state as ``agent_state``, plus ``pop`` and ``call_state`` for calls it is handed
 
 from dataclasses import dataclass, replace
 
+import orjson
+
 from agent_ws.desk import AgentView, DeskRefused, view_to_json
-from agent_ws.hub import Hub
+from agent_ws.hub import ClientGone, Hub
 
 T0 = 1_795_000_000.0
 
@@ -150,3 +152,16 @@ def sample_pop(call_id: str = "c-1", **overrides: object) -> dict[str, object]:
     }
     pop.update(overrides)
     return pop
+
+
+class RecordingSocket:
+    """A tab's socket that records the type of every message the hub writes to it."""
+
+    def __init__(self) -> None:
+        self.types: list[str] = []
+
+    async def send_text(self, data: str) -> None:
+        self.types.append(orjson.loads(data)["type"])
+
+    async def close(self, code: int, reason: str) -> None:
+        raise ClientGone

@@ -289,3 +289,37 @@ def test_an_unserialisable_payload_raises_before_taking_a_seq(clock: FakeClock) 
         hub.send_to_agent("alice", "tick", {"bad": object()})
 
     assert hub.last_seq("alice") == 0
+
+
+async def test_the_hub_says_whether_a_role_is_watching_only_while_its_socket_is_connected(
+    clock: FakeClock,
+) -> None:
+    hub = Hub(clock=clock)
+    async with asyncio.TaskGroup() as group:
+        tabs = Tabs(hub, group)
+        tabs.open("alice")
+        assert not hub.is_watched_by("supervisor", "admin")
+        _, lead = tabs.open("lena", role="supervisor", session_id="s2")
+        assert hub.is_watched_by("supervisor", "admin")
+        lead.request_close(1000, "tab closed")
+        hub.disconnect(lead)
+        assert not hub.is_watched_by("supervisor", "admin")
+        hub.close_all()
+
+
+async def test_delivery_to_an_agents_tabs_is_awaited_and_bounded_for_a_stalled_tab(
+    clock: FakeClock,
+) -> None:
+    hub = Hub(clock=clock)
+    async with asyncio.TaskGroup() as group:
+        tabs = Tabs(hub, group)
+        conn, _ = tabs.open("alice")
+        hub.send_to_agent("alice", "pop", {"call_id": "c1"})
+        assert await hub.delivered("alice", within=5)
+        assert conn.types() == ["hello", "pop"]
+        conn.stall()
+        hub.send_to_agent("alice", "pop", {"call_id": "c2"})
+        assert not await hub.delivered("alice", within=0.1)
+        assert await hub.delivered("nobody", within=0.1)  # no tab: nothing to wait for
+        conn.resume()
+        hub.close_all()

@@ -1,6 +1,7 @@
 """The end-to-end bench runs at a tiny size: every figure is printed and no call is lost
 (figures are not judged: this machine is shared)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,11 @@ def test_the_smoke_profile_reconciles_every_call_three_ways_and_prints_every_fig
     ):
         assert figure in out
     assert "p99" in out
+    # Every answered call was wrapped up by its agent's tab (an accepted disposition), not by
+    # the queue's backstop timer.
+    answered = re.search(r"answered (\d+)", out)
+    assert answered is not None
+    assert f"wrap-ups: {answered.group(1)}; every agent back to ready: True" in out
     assert {p.name for p in tmp_path.iterdir()} == {"report.md", "latency.png", "queue.png"}
 
 

@@ -38,8 +38,9 @@ TABLES = {
     "campaigns",
     "campaign_leads",
     "campaign_attempts",
+    "campaign_lists",
 }
-HEAD = "0005"
+HEAD = "0006"
 
 
 def _schema_drift(connection: Connection) -> list[Any]:

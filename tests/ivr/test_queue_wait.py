@@ -193,3 +193,28 @@ async def test_an_overflow_out_of_the_queue_ends_the_wait_with_its_action() -> N
         "WAIT FOR DIGIT 1000",
         "SET MUSIC OFF default",
     ]
+
+
+@dataclass
+class GatedGateway(Gateway):
+    """A ``DialGate``: the first offer is withdrawn while the pop is sent, the second holds."""
+
+    gate_answers: deque[bool] = field(default_factory=deque)
+    gated: list[str] = field(default_factory=list)
+
+    async def before_dial(self, call_id: str, target: DialTarget) -> bool:
+        self.gated.append(target.agent_id)
+        return self.gate_answers.popleft()
+
+
+async def test_a_dial_gate_is_awaited_before_each_dial_and_a_withdrawn_offer_is_not_dialled() -> (
+    None
+):
+    channel = ScriptedChannel(dial_statuses=deque(["ANSWER"]))
+    gateway = GatedGateway(deque([(1, ALICE), (2, BOB)]), gate_answers=deque([False, True]))
+    connected = await wait_for_agent(channel, gateway, "c1")
+    assert connected.target == BOB
+    assert gateway.gated == ["alice", "bob"]
+    assert [line for line in channel.log if line.startswith("EXEC Dial")] == [
+        "EXEC Dial PJSIP/1002,20"
+    ]

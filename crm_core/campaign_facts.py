@@ -1,0 +1,142 @@
+"""What the CRM knows about a campaign's pending leads, for the dialer's checks.
+
+Owns the reading of ``LeadContext``: for each pending lead, its zones (the contact's, else the
+campaign's), which of its numbers are on the do-not-call list at ``now``, whether the contact
+has an open complaint (an unresolved service request of category ``complaint``), when the
+contact last had an interaction, and the lead's finished attempts. The pre-flight and the
+dialer's gate (``dialer.gate.decide``) read the same context, so what the pre-flight counts
+is what the gate then does. Five queries per call, whatever the number of leads; the caller
+turns a context into ``dialer``'s ``LeadFacts`` (crm_core imports no sibling).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm_core.campaign_leads import LeadRecord, campaign_row, lead_record
+from crm_core.models import (
+    CampaignAttempt,
+    CampaignLead,
+    Contact,
+    DoNotCallEntry,
+    Interaction,
+    ServiceRequest,
+)
+from crm_core.vocabulary import OPEN_STATUSES, AttemptOutcome, LeadState
+
+#: The service-request category that marks a complaint (suppression: open complaint).
+COMPLAINT = "complaint"
+
+
+@dataclass(frozen=True, slots=True)
+class PastAttempt:
+    number: str
+    outcome: AttemptOutcome
+    ended_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LeadContext:
+    lead: LeadRecord
+    #: The contact's IANA zone, else the campaign's; empty when neither has one.
+    zones: tuple[str, ...]
+    #: The lead's numbers on the do-not-call list at ``now``.
+    listed_numbers: frozenset[str]
+    open_complaint: bool
+    last_contacted_at: datetime | None
+    #: Finished attempts, oldest first.
+    attempts: tuple[PastAttempt, ...]
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        return (self.lead.phone, *self.lead.alternates)
+
+
+async def pending_contexts(
+    session: AsyncSession, campaign_id: int, *, now: datetime
+) -> list[LeadContext]:
+    """Every pending lead of the campaign (due or not), in lead order, with its context."""
+    campaign = await campaign_row(session, campaign_id)
+    rows = (
+        await session.execute(
+            select(CampaignLead, Contact.timezone)
+            .join(Contact, Contact.id == CampaignLead.contact_id)
+            .where(
+                CampaignLead.campaign_id == campaign_id,
+                CampaignLead.state == LeadState.PENDING.value,
+            )
+            .order_by(CampaignLead.id)
+        )
+    ).all()
+    return await contexts_of(
+        session, [lead_record(lead, zone) for lead, zone in rows], campaign.timezone, now=now
+    )
+
+
+async def contexts_of(
+    session: AsyncSession,
+    leads: Sequence[LeadRecord],
+    default_zone: str | None,
+    *,
+    now: datetime,
+) -> list[LeadContext]:
+    """The context of these leads (e.g. ``due_leads``' answer) at ``now``."""
+    if not leads:
+        return []
+    contacts = {lead.contact_id for lead in leads}
+    numbers = {n for lead in leads for n in (lead.phone, *lead.alternates)}
+    listed = set(
+        await session.scalars(
+            select(DoNotCallEntry.e164).where(
+                DoNotCallEntry.e164.in_(numbers),
+                or_(DoNotCallEntry.expires_at.is_(None), DoNotCallEntry.expires_at > now),
+            )
+        )
+    )
+    complaints = set(
+        await session.scalars(
+            select(ServiceRequest.contact_id).where(
+                ServiceRequest.contact_id.in_(contacts),
+                ServiceRequest.category == COMPLAINT,
+                ServiceRequest.status.in_([s.value for s in OPEN_STATUSES]),
+            )
+        )
+    )
+    last_contact: dict[int, datetime] = {}
+    for contact_id, latest in await session.execute(
+        select(Interaction.contact_id, func.max(Interaction.started_at))
+        .where(Interaction.contact_id.in_(contacts), Interaction.started_at <= now)
+        .group_by(Interaction.contact_id)
+    ):
+        if contact_id is not None and latest is not None:
+            last_contact[contact_id] = latest
+    past: dict[int, list[PastAttempt]] = {}
+    a = CampaignAttempt
+    for lead_id, number, outcome, ended in await session.execute(
+        select(a.lead_id, a.number, a.outcome, a.ended_at)
+        .where(a.lead_id.in_([lead.lead_id for lead in leads]), a.ended_at.is_not(None))
+        .order_by(a.id)
+    ):
+        if outcome is not None and ended is not None:  # the query keeps finished ones only
+            past.setdefault(lead_id, []).append(PastAttempt(number, AttemptOutcome(outcome), ended))
+    return [
+        LeadContext(
+            lead=lead,
+            zones=_zones(lead.timezone, default_zone),
+            listed_numbers=frozenset(n for n in (lead.phone, *lead.alternates) if n in listed),
+            open_complaint=lead.contact_id in complaints,
+            last_contacted_at=last_contact.get(lead.contact_id),
+            attempts=tuple(past.get(lead.lead_id, ())),
+        )
+        for lead in leads
+    ]
+
+
+def _zones(contact_zone: str | None, campaign_zone: str | None) -> tuple[str, ...]:
+    zone = contact_zone or campaign_zone
+    return (zone,) if zone else ()
