@@ -172,7 +172,9 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
     for profile in await load_agents(sessions):
         engine.add_agent(profile)
     registry = CallRegistry()
-    crm = CrmAdapter(sessions, settings.default_region, readers)
+    crm = CrmAdapter(
+        sessions, settings.default_region, readers, last_agent_days=settings.preferred_agent_days
+    )
     estimates = WaitEstimates(engine)
     gateway = AcdGateway(engine, settings.ring_timeout, estimates)
     levels = ServiceLevels(settings.service_level_seconds)

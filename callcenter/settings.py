@@ -42,6 +42,9 @@ class Settings:
     wait_warn_seconds: float = 30.0
     wait_alert_seconds: float = 60.0
     queue_poll_ms: int = 1000
+    #: A caller with no account manager prefers the agent who last served them within this
+    #: many days (the ACD's preferred-agent window, queues.yaml); 0: account managers only.
+    preferred_agent_days: float = 30.0
     secure_cookies: bool = False
     #: The dialer: the trunk endpoint it dials out on, and how long a lead's phone rings
     #: (never under the law's 15 s).
@@ -114,6 +117,10 @@ def validate(s: Settings) -> None:
         )
     if not 100 <= s.queue_poll_ms <= 5000:
         raise SettingsError(f"CALLCENTER_QUEUE_POLL_MS={s.queue_poll_ms}: use 100..5000")
+    if not 0 <= s.preferred_agent_days <= 3650:
+        raise SettingsError(
+            f"CALLCENTER_PREFERRED_AGENT_DAYS={s.preferred_agent_days}: use 0..3650"
+        )
     if s.log_format not in {"text", "json"}:
         raise SettingsError(f"CALLCENTER_LOG_FORMAT={s.log_format!r}: use text or json")
     if s.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:

@@ -41,6 +41,7 @@ def test_environment_overrides_with_types() -> None:
         ({"CALLCENTER_SERVICE_LEVEL_TARGET": "80"}, "CALLCENTER_SERVICE_LEVEL_TARGET=80.0"),
         ({"CALLCENTER_SERVICE_LEVEL_SECONDS": "0"}, "CALLCENTER_SERVICE_LEVEL_SECONDS=0.0"),
         ({"CALLCENTER_WAIT_WARN_SECONDS": "90"}, "CALLCENTER_WAIT_WARN_SECONDS=90.0"),
+        ({"CALLCENTER_PREFERRED_AGENT_DAYS": "-1"}, "CALLCENTER_PREFERRED_AGENT_DAYS=-1.0"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable(env: dict[str, str], named: str) -> None:
