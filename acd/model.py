@@ -103,6 +103,9 @@ class QueueConfig:
     entry_rules: tuple[EntryRule, ...] = ()
     #: Waiting callers may press 1 to be called back, keeping their place.
     offer_callback: bool = False
+    #: Seconds (from the join time) a call waits for its preferred agent alone while that
+    #: agent is ready or soon ready (``acd.preferred``); 0: no window.
+    preferred_window: float = 0.0
 
     def __post_init__(self) -> None:
         timeouts = [s.timeout for s in self.steps]
@@ -111,6 +114,8 @@ class QueueConfig:
         bounds = [t for t in timeouts if t is not None]
         if any(t <= 0 for t in bounds) or bounds != sorted(set(bounds)):
             raise ValueError(f"queue {self.name}: step timeouts must be positive and increasing")
+        if self.preferred_window < 0:
+            raise ValueError(f"queue {self.name}: preferred_window cannot be negative")
         if self.overflow is not None and self.routing_steps[-1].timeout is None:
             raise ValueError(f"queue {self.name}: an overflow needs a last step with a timeout")
 
@@ -143,6 +148,9 @@ class WaitingCall:
     #: When the call entered its current queue: routing-step timeouts count from here.
     #: Equal to ``joined_at`` unless the call overflowed from another queue.
     entered_queue_at: float | None = None
+    #: The preferred agent let this call's offer ring out or rejected it: no more waiting
+    #: for them alone (``acd.preferred``).
+    preferred_declined: bool = False
 
     @property
     def step_origin(self) -> float:

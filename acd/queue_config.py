@@ -14,6 +14,7 @@ of surfacing at the first call. Pure: the shell reads the file. The format::
         - {skills: {support: 3}, timeout: 90}
       overflow: {action: queue, queue: general}   # or callback, voicemail
       offer_callback: true        # waiting callers may press 1 to be called back
+      preferred_window: 20        # seconds a call waits for its preferred agent alone
       entry_rules:                # the first that holds decides (acd/entry.py)
         - {when: closed, action: message, prompt: cc-closed,
            hours: {timezone: America/New_York, week: {mon: "08:00-18:00"}}}
@@ -44,6 +45,7 @@ QUEUE_KEYS = {
     "overflow",
     "entry_rules",
     "offer_callback",
+    "preferred_window",
 }
 RULE_KEYS = {"when", "action", "seconds", "calls", "hours", "queue", "prompt"}
 
@@ -101,6 +103,7 @@ def _queue(name: str, data: Mapping[str, Any], default_wrap_up: float) -> QueueC
             overflow=_overflow(data.get("overflow"), f"{name}.overflow"),
             choice=str(data.get("choice", "longest_idle")),
             offer_callback=_flag(data.get("offer_callback", False), f"{name}.offer_callback"),
+            preferred_window=_number(data.get("preferred_window", 0), f"{name}.preferred_window"),
             entry_rules=tuple(
                 _rule(r, f"{name}.entry_rules[{i}]")
                 for i, r in enumerate(_list(data, "entry_rules", name))

@@ -14,15 +14,24 @@ so the order is stable and cheap to keep.
 
 Each call is matched at its current routing step (``current_step``). The agent is the
 queue's strategy's best among the free agents qualified for that step, except that a
-preferred agent (the account manager) who is free and qualified comes first.
+preferred agent (the account manager) who is free and qualified comes first, and that a
+call in its preferred agent's window is offered to that agent alone (``acd.preferred``).
+Calls in such a window claim their free preferred agent before the pass in call order.
+
+A decision reads the ready-agent index (``acd.ready_index``): only the free agents
+qualified for the call's step are looked at, and the skip counts come from the index's
+sizes.
 """
 
 import heapq
-from collections.abc import Callable, Collection, Iterable, Mapping
+import itertools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from acd.choice import CHOICES, AgentChoice
 from acd.model import AgentStatus, QueueConfig, RoutingStep, WaitingCall
+from acd.preferred import holds, in_window
+from acd.ready_index import ReadyAgents
 from acd.states import AgentState
 from acd.trace import Candidate, RoutingTrace, SkipReason
 from cti.ids import AgentId, QueueName
@@ -102,74 +111,90 @@ def match(
 ) -> list[Match]:
     """Pair waiting calls with free agents; each agent and call at most once.
 
-    ``in_order`` says ``waiting`` already comes sorted by ``call_order`` (the engine keeps
-    it so), which saves sorting every waiting call on every pass.
-
-    ``agents`` may be all agents or only the ready ones; ``total_agents`` (default: how
-    many were given) is what the "not ready" count of each trace is taken from.
+    The whole pass the engine makes piece by piece (``acd.engine_core``), on a fresh index:
+    first the calls in their preferred agent's window claim that agent if free, then every
+    other call in ``call_order`` takes its best free agent. ``in_order`` says ``waiting``
+    already comes sorted by ``call_order``. ``agents`` may be all agents or only the ready
+    ones; ``total_agents`` (default: how many were given) is what the "not ready" count of
+    each trace is taken from.
     """
     given = list(agents)
-    ready = [a for a in given if a.state is AgentState.READY]
-    busy_phones = sum(1 for a in ready if not phone_free(a.profile.endpoint))
-    free = {a.profile.agent_id: a for a in ready if phone_free(a.profile.endpoint)}
+    ready = ReadyAgents(phone_free)
+    for agent in given:
+        if agent.state is AgentState.READY:
+            ready.add(agent)
+    everyone = {a.profile.agent_id: a for a in given}
     total = len(given) if total_agents is None else total_agents
-    matches: list[Match] = []
-    # (queue, step, the call's own skills) that no free agent can take: the free set only
-    # shrinks during a pass, so such calls are skipped without another scan of the agents.
-    hopeless: set[tuple[QueueName, int, tuple[tuple[str, int], ...]]] = set()
     ordered = waiting if in_order else sorted(waiting, key=lambda c: call_order(c, head_start))
-    for call in ordered:
-        if not free:
+    calls = [c for c in ordered if c.reserved_for is None and c.request.queue in queues]
+    matches: list[Match] = []
+    taken: set[int] = set()
+    claiming = [c for c in calls if claims(c, queues[c.request.queue], ready, now)]
+    for call in itertools.chain(claiming, calls):
+        if ready.free_count == 0:
             break
-        if call.reserved_for is not None:
+        if id(call) in taken:
             continue
-        queue = queues.get(call.request.queue)
-        if queue is None:
-            continue
-        step = current_step(call, queue, now)
-        own = call.request.skills
-        key = (queue.name, step, tuple(sorted(own.items())) if own else ())
-        if key in hopeless:
-            continue
-        skipped: dict[SkipReason, int] = {}
-        if total > len(free) + busy_phones:
-            skipped[SkipReason.NOT_READY] = total - len(free) - busy_phones
-        if busy_phones:
-            skipped[SkipReason.PHONE_BUSY] = busy_phones
-        decision = decide(call, queue, step, free, now, choices, skipped)
-        if decision is None:
-            hopeless.add(key)
-        else:
-            agent = free.pop(decision.chosen.agent_id)
+        queue = queues[call.request.queue]
+        preferred = everyone.get(call.request.preferred_agent or AgentId(""))
+        decision = decide(call, queue, ready, now, choices, total, preferred)
+        if decision is not None:
+            agent = ready.take(decision.chosen.agent_id)
             matches.append(Match(call, agent, decision.summary(), decision))
+            taken.add(id(call))
     return matches
+
+
+def claims(call: WaitingCall, queue: QueueConfig, ready: ReadyAgents, now: float) -> bool:
+    """The call is in its preferred agent's window and that agent is free and qualified."""
+    wanted = call.request.preferred_agent
+    if wanted is None or not ready.is_free(wanted) or not in_window(call, queue, now):
+        return False
+    needed = required_skills(call, queue.routing_steps[current_step(call, queue, now)])
+    return qualifies(ready.status(wanted), needed)
 
 
 def decide(
     call: WaitingCall,
     queue: QueueConfig,
-    step: int,
-    free: Mapping[AgentId, AgentStatus],
+    ready: ReadyAgents,
     now: float,
     choices: Mapping[str, AgentChoice],
-    skipped: dict[SkipReason, int],
+    total: int,
+    preferred: AgentStatus | None,
 ) -> RoutingTrace | None:
-    """The best free agent for ``call`` at routing step ``step``, with the runners-up."""
+    """The best free agent for ``call`` at its current step, with the runners-up; ``None``
+    if no free agent qualifies or the call waits for its preferred agent alone.
+    ``preferred`` is the status of the call's preferred agent, if known."""
+    step = current_step(call, queue, now)
     needed = required_skills(call, queue.routing_steps[step])
-    strategy = choices[queue.choice]
-    qualified = [a for a in free.values() if qualifies(a, needed)]
-    if len(qualified) < len(free):
-        skipped[SkipReason.NOT_QUALIFIED] = len(free) - len(qualified)
+    free, busy = ready.free_count, ready.busy_phones
+    skipped: dict[SkipReason, int] = {}
+    if total > free + busy:
+        skipped[SkipReason.NOT_READY] = total - free - busy
+    if busy:
+        skipped[SkipReason.PHONE_BUSY] = busy
+    wanted = call.request.preferred_agent
+    held = holds(call, queue, preferred, needed, now)
+    if free == 0 or (held and wanted is not None and not ready.is_free(wanted)):
+        return None
+    qualified = ready.qualified_count(needed)
+    if qualified < free:
+        skipped[SkipReason.NOT_QUALIFIED] = free - qualified
     if not qualified:
         return None
-    ranked = [Candidate(a.profile.agent_id, strategy.score(a, needed, now)) for a in qualified]
-    wanted = call.request.preferred_agent
-    preferred = [c for c in ranked if c.agent_id == wanted]
-    best = heapq.nlargest(RUNNERS_UP + 1, ranked, key=_rank)
-    if preferred:
-        best = preferred + [c for c in best if c.agent_id != wanted][:RUNNERS_UP]
-    if len(qualified) > 1:
-        skipped[SkipReason.OUTRANKED] = len(qualified) - 1
+    strategy = choices[queue.choice]
+    best = _best(strategy, ready, needed, now, RUNNERS_UP + 1)
+    first = False
+    if wanted is not None and ready.is_free(wanted):
+        status = ready.status(wanted)
+        first = qualifies(status, needed)
+        if first:
+            mine = Candidate(wanted, strategy.score(status, needed, now))
+            best = [mine, *[c for c in best if c.agent_id != wanted][:RUNNERS_UP]]
+    if qualified > 1:
+        why = SkipReason.PREFERRED_WINDOW if held and first else SkipReason.OUTRANKED
+        skipped[why] = qualified - 1
     return RoutingTrace(
         call_id=call.request.call_id,
         queue=queue.name,
@@ -179,7 +204,7 @@ def decide(
         chosen=best[0],
         runners_up=tuple(best[1:]),
         skipped=skipped,
-        preferred=bool(preferred),
+        preferred=first,
         at=now,
     )
 
@@ -187,24 +212,40 @@ def decide(
 def survey(
     call: WaitingCall,
     queue: QueueConfig,
-    agents: Collection[AgentStatus],
+    ready: ReadyAgents,
+    total: int,
     now: float,
-    phone_free: Callable[[str], bool] = always_free,
+    preferred: AgentStatus | None,
 ) -> dict[SkipReason, int]:
-    """Every agent counted by why it cannot take ``call`` now (for "why still waiting?")."""
+    """Every agent counted by why it cannot take ``call`` now (for "why still waiting?"),
+    from the index's sizes."""
     needed = required_skills(call, queue.routing_steps[current_step(call, queue, now)])
+    qualified = ready.qualified_count(needed)
     counts = dict.fromkeys(SkipReason, 0)
-    for agent in agents:
-        if agent.state is not AgentState.READY:
-            counts[SkipReason.NOT_READY] += 1
-        elif not phone_free(agent.profile.endpoint):
-            counts[SkipReason.PHONE_BUSY] += 1
-        elif not qualifies(agent, needed):
-            counts[SkipReason.NOT_QUALIFIED] += 1
-        else:
-            counts[SkipReason.OUTRANKED] += 1
+    counts[SkipReason.NOT_READY] = total - ready.ready_count
+    counts[SkipReason.PHONE_BUSY] = ready.busy_phones
+    counts[SkipReason.NOT_QUALIFIED] = ready.free_count - qualified
+    if holds(call, queue, preferred, needed, now):
+        counts[SkipReason.PREFERRED_WINDOW] = qualified
+    else:
+        counts[SkipReason.OUTRANKED] = qualified
     return {reason: n for reason, n in counts.items() if n}
 
 
-def _rank(candidate: Candidate) -> tuple[float, ...]:
-    return candidate.score
+def _best(
+    strategy: AgentChoice, ready: ReadyAgents, needed: Mapping[str, int], now: float, n: int
+) -> list[Candidate]:
+    """The strategy's ``n`` best free agents meeting ``needed``, best first; ties go to the
+    agent who became ready first."""
+    order = getattr(strategy, "index_order", None)
+    if order == "idle":
+        agents = list(itertools.islice(ready.by_idle(needed), n))
+    elif order == "fit" and len(needed) == 1 and min(needed.values()) > 0:
+        agents = list(itertools.islice(ready.by_fit(needed), n))
+    else:
+        agents = heapq.nlargest(
+            n,
+            ready.by_idle(needed),
+            key=lambda a: (strategy.score(a, needed, now), -ready.order_of(a.profile.agent_id)),
+        )
+    return [Candidate(a.profile.agent_id, strategy.score(a, needed, now)) for a in agents]

@@ -2,8 +2,10 @@
 
 Owns frozen data only. A ``RoutingTrace`` is written by ``routing.match`` for every
 reservation; an ``Explanation`` is what ``AcdEngine.explain`` answers for one call.
-Counting skipped agents by reason costs one pass over the ready agents, never over all of
-them: the "not ready" count is the total minus the ready ones.
+Counting skipped agents by reason reads the ready-agent index's sizes
+(``acd.ready_index``), never a loop over agents: the "not ready" count is the total minus
+the ready ones, "phone busy" the ready ones whose phone is busy, "not qualified" the free
+ones minus those meeting the step's levels.
 """
 
 from collections.abc import Mapping
@@ -23,6 +25,9 @@ class SkipReason(StrEnum):
     #: Ready and qualified, but another agent scored higher (under the default strategy:
     #: a shorter idle time).
     OUTRANKED = "outranked"
+    #: Ready and qualified, but the call is in its preferred agent's window
+    #: (``acd.preferred``): offered to that agent alone.
+    PREFERRED_WINDOW = "preferred_window"
 
 
 @dataclass(frozen=True, slots=True)

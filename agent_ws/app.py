@@ -15,12 +15,14 @@ from fastapi.staticfiles import StaticFiles
 from .audit_trail import AuditTrail
 from .auth import Auth, auth_router
 from .call_controls import AgentDialer, AttendedTransferControls, CallControls
+from .campaign_desk import CampaignDesk
 from .clock import Clock
 from .desk import AgentDesk
 from .errors import install_error_handlers
 from .hub import Hub
 from .pages import STATIC_DIR, pages_router
 from .routes_agent import agent_router, health_router
+from .routes_agent_campaign import agent_campaign_router
 from .routes_audit import audit_router
 from .routes_auto_answer import AutoAnswerSetting, auto_answer_router
 from .routes_calls import calls_router
@@ -56,6 +58,7 @@ def create_app(
     stats: StatsSource | None = None,
     auto_answer: AutoAnswerSetting | None = None,
     attended: AttendedTransferControls | None = None,
+    campaigns: CampaignDesk | None = None,
 ) -> FastAPI:
     """The FastAPI app of the edge.
 
@@ -66,6 +69,8 @@ def create_app(
     ``supervision`` enables the team lead's routes, ``call_controls`` the agent's hold,
     resume, transfer and hang-up (with ``agent_dialer``: click-to-dial and internal calls),
     ``auto_answer`` the agents' auto-answer option, ``attended`` the attended transfer.
+    ``campaigns`` (the dialer's runtime) hears the campaigns' life-cycle moves and signs
+    agents in to campaigns.
     """
     sessions = sessions if sessions is not None else SessionStore(clock)
     throttle = throttle if throttle is not None else LoginThrottle(clock)
@@ -96,7 +101,11 @@ def create_app(
         )
     )
     app.include_router(agent_router(desk=desk, auth=auth))
-    app.include_router(crm_router(sessionmaker=sessionmaker, auth=auth, clock=clock))
+    app.include_router(
+        crm_router(sessionmaker=sessionmaker, auth=auth, clock=clock, campaigns=campaigns)
+    )
+    if campaigns is not None:
+        app.include_router(agent_campaign_router(campaigns=campaigns, auth=auth))
     trail = AuditTrail(sessionmaker, clock)
     app.include_router(audit_router(sessionmaker=sessionmaker, auth=auth))
     if supervision is not None:

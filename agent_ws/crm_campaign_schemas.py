@@ -24,6 +24,9 @@ Weekdays = Annotated[list[Annotated[int, Field(ge=0, le=6)]], Field(min_length=1
 CallerId = Annotated[str, StringConstraints(pattern=r"^\+?\d{3,20}$")]
 QueueName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Percent = Annotated[float, Field(ge=0, le=100)]
+#: What the agent's campaign pop shows; the prompt left on machines ("" hangs up).
+Script = Annotated[str, StringConstraints(max_length=10_000)]
+PromptName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_/-]{0,128}$")]
 
 
 def clock_time(text: str) -> time:
@@ -70,6 +73,8 @@ class CampaignCreateBody(_Window):
     max_attempts: Annotated[int, Field(ge=1, le=100)] = 5
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
+    script: Script = ""
+    machine_message: PromptName = ""
 
 
 class CampaignPatchBody(_Window):
@@ -84,6 +89,8 @@ class CampaignPatchBody(_Window):
     max_attempts: Annotated[int, Field(ge=1, le=100)] | None = None
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
+    script: Script | None = None
+    machine_message: PromptName | None = None
 
 
 class CampaignActionBody(_Strict):

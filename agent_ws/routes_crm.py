@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter
 
 from .auth import Auth
+from .campaign_desk import CampaignDesk
 from .clock import Clock
 from .routes_crm_campaign_results import results_router
 from .routes_crm_campaigns import campaigns_router
@@ -39,10 +40,17 @@ def crm_router(
     clock: Clock,
     default_region: str = "US",
     max_import_bytes: int = MAX_IMPORT_BYTES,
+    campaigns: CampaignDesk | None = None,
 ) -> APIRouter:
     """The CRM routes. ``default_region`` reads national phone numbers (search, new
     contacts, do-not-call, import); ``clock`` stamps every change."""
-    deps = CrmDeps(sessionmaker=sessionmaker, auth=auth, clock=clock, default_region=default_region)
+    deps = CrmDeps(
+        sessionmaker=sessionmaker,
+        auth=auth,
+        clock=clock,
+        default_region=default_region,
+        campaigns=campaigns,
+    )
     router = APIRouter()
     # The CSV routes first: /contacts/export must not be read as /contacts/{contact_id}.
     router.include_router(files_router(deps, max_import_bytes=max_import_bytes))

@@ -171,6 +171,8 @@ def campaigns_router(deps: CrmDeps) -> APIRouter:
                 campaign_id=campaign_id,
                 status=record.status.value,
             )
+        if deps.campaigns is not None:  # after the commit: the runtime reads the new state
+            deps.campaigns.campaign_moved(campaign_id, record.status.value)
         return answer(response, record)
 
     @router.delete("/{campaign_id}", status_code=204, summary="Delete a draft (needs If-Match)")

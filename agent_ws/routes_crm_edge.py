@@ -32,6 +32,7 @@ from crm_core.errors import (
 )
 
 from .auth import Auth
+from .campaign_desk import CampaignDesk
 from .clock import Clock
 
 if TYPE_CHECKING:  # SQLAlchemy stays crm_core's business; the edge only passes this along
@@ -49,6 +50,8 @@ class CrmDeps:
     auth: Auth
     clock: Clock
     default_region: str
+    #: The dialer's runtime, told each life-cycle move (None: nobody dials).
+    campaigns: CampaignDesk | None = None
 
     def now(self) -> datetime:
         """The injected clock's wall time as an aware UTC datetime."""

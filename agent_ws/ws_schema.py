@@ -17,7 +17,17 @@ from .schemas import COMMANDS
 
 #: Every ``type`` the server sends (docs/websocket.md, "Server → client types").
 ServerType = Literal[
-    "hello", "snapshot", "agent_state", "pop", "call_state", "floor", "ack", "error"
+    "hello",
+    "snapshot",
+    "agent_state",
+    "pop",
+    "call_state",
+    "floor",
+    "ack",
+    "error",
+    "campaign_state",
+    "campaign_preview",
+    "campaign_pop",
 ]
 
 

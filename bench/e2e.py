@@ -53,7 +53,7 @@ def time_dispatch(app: RunningApp, samples: list[float]) -> None:
     original = engine._dispatch
 
     def timed() -> None:
-        if not (engine._ready and engine._waiting):
+        if not (engine._ready.ready_count and len(engine._line)):
             return original()
         started = time.perf_counter()
         original()

@@ -29,9 +29,11 @@ from callcenter.bus import Bus
 from callcenter.call_control import CallControl
 from callcenter.callbacks import Callbacks
 from callcenter.calls import CallRegistry
+from callcenter.campaign_runtime import CampaignRuntime
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
 from callcenter.desk import Desk
+from callcenter.dialer_wiring import build_dialer
 from callcenter.directory import CrmDirectory
 from callcenter.event_log import EventLogWriter
 from callcenter.floor import FloorPublisher
@@ -75,6 +77,7 @@ class RunningApp:
     sessions: async_sessionmaker[AsyncSession]
     http_port: int
     agi_port: int
+    dialer: CampaignRuntime
 
 
 class _Server(uvicorn.Server):
@@ -171,7 +174,9 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
     for profile in await load_agents(sessions):
         engine.add_agent(profile)
     registry = CallRegistry()
-    crm = CrmAdapter(sessions, settings.default_region, readers)
+    crm = CrmAdapter(
+        sessions, settings.default_region, readers, last_agent_days=settings.preferred_agent_days
+    )
     estimates = WaitEstimates(engine)
     auto_answer = AutoAnswer(sessions)
     await auto_answer.load()
@@ -259,7 +264,10 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
         bus.subscribe(event_type, statistics.event)
     restore_agents(engine, recovery)
     callbacks.restore(recovery.recovered)
-    agi = AgiServer({"inbound": route}, settings.agi_host, settings.agi_port)
+    dialer, amd, campaign_agents = build_dialer(
+        settings, sessions, engine, hub, clock, crm, bus, lambda: pbx.telephony
+    )
+    agi = AgiServer({"inbound": route, "outbound-amd": amd}, settings.agi_host, settings.agi_port)
     metrics = LiveMetrics(
         engine=engine,
         registry=registry,
@@ -290,6 +298,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
         stats=statistics,
         auto_answer=auto_answer,
         attended=transfers,
+        campaigns=campaign_agents,
     )
     server = _Server(
         uvicorn.Config(
@@ -316,6 +325,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
                 tg.create_task(control.run(), name="call-control"),
                 tg.create_task(callbacks.run(), name="callbacks"),
                 tg.create_task(recovery.run(), name="fallback-recovery"),
+                tg.create_task(dialer.run(), name="dialer"),
             ]
             tg.create_task(server.serve(sockets=[http_socket]), name="http")
             log.info("serving http://%s:%s, FastAGI on %s", settings.http_host, http_port, agi.port)
@@ -334,10 +344,12 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
                 sessions,
                 http_port,
                 agi.port,
+                dialer,
             )
             hub.close_all()
             server.should_exit = True
             await agi.close()
+            await dialer.close()
             await bus.drained()
             await event_log.flush()
             for task in tasks:

@@ -21,6 +21,7 @@ from crm_core.interactions import (
     InteractionDraft,
     complete_interaction,
     get_interaction_by_call,
+    last_agent_for_contact,
     set_disposition,
 )
 from crm_core.segments import SegmentDraft, interaction_segments, record_segments, set_wrap_up
@@ -48,8 +49,11 @@ class CrmAdapter:
         sessions: async_sessionmaker[AsyncSession],
         default_region: str,
         readers: async_sessionmaker[AsyncSession] | None = None,
+        last_agent_days: float = 0.0,
     ) -> None:
         self._sessions = sessions
+        #: Look-back for "the last agent who served the caller" (0: not looked up).
+        self._last_agent_days = last_agent_days
         #: Look-ups on the ringing path read a snapshot and never queue behind writers
         #: (crm_core.db.make_sessionmaker(read_only=True)).
         self._readers = readers or sessions
@@ -58,8 +62,16 @@ class CrmAdapter:
     async def identify(self, call: ActiveCall) -> CallerFacts | None:
         async with self._readers() as session:
             found = await match_caller(session, call.ani, call.dnis, default_region=self._region)
+            facts = facts_of(found)
+            single = len(found.candidates) == 1
+            if single and facts is not None and not facts.preferred_agent and self._last_agent_days:
+                since = datetime.fromtimestamp(call.started_at, UTC)
+                since -= timedelta(days=self._last_agent_days)
+                contact_id = found.candidates[0].contact_id
+                last = await last_agent_for_contact(session, contact_id, since)
+                facts = CallerFacts(facts.tier, last)
         call.match = found
-        return facts_of(found)
+        return facts
 
     async def identify_number(self, call: ActiveCall, number: str) -> None:
         """Match the number an agent dials, so the outbound call lands in its contact's history."""
@@ -185,7 +197,8 @@ def facts_of(found: CallerMatch) -> CallerFacts | None:
     if not found.candidates:
         return None
     best = found.candidates[0]
-    # With several candidates nobody can say whose account manager should take the call.
+    # With several candidates nobody can say whose account manager should take the call
+    # (nor whose last agent: ``CrmAdapter.identify`` looks that up for one candidate only).
     preferred = best.account_manager if len(found.candidates) == 1 else None
     return CallerFacts(tier=str(best.tier), preferred_agent=preferred)
 

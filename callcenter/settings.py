@@ -42,7 +42,14 @@ class Settings:
     wait_warn_seconds: float = 30.0
     wait_alert_seconds: float = 60.0
     queue_poll_ms: int = 1000
+    #: A caller with no account manager prefers the agent who last served them within this
+    #: many days (the ACD's preferred-agent window, queues.yaml); 0: account managers only.
+    preferred_agent_days: float = 30.0
     secure_cookies: bool = False
+    #: The dialer: the trunk endpoint it dials out on, and how long a lead's phone rings
+    #: (never under the law's 15 s).
+    dialer_trunk: str = "trunk"
+    dialer_ring_seconds: int = 30
     log_level: str = "INFO"
     log_format: str = "text"
 
@@ -90,6 +97,11 @@ def validate(s: Settings) -> None:
         raise SettingsError(f"CALLCENTER_AMI_AUTH={s.ami_auth!r}: use plain or md5")
     if not 5 <= s.ring_timeout <= 120:
         raise SettingsError(f"CALLCENTER_RING_TIMEOUT={s.ring_timeout}: use 5..120 seconds")
+    if not 15 <= s.dialer_ring_seconds <= 120:
+        raise SettingsError(
+            f"CALLCENTER_DIALER_RING_SECONDS={s.dialer_ring_seconds}: use 15..120 (the law's"
+            " minimum ring is 15 s)"
+        )
     if not 0 <= s.wrap_up_seconds <= 3600:
         raise SettingsError(f"CALLCENTER_WRAP_UP_SECONDS={s.wrap_up_seconds}: use 0..3600")
     if not 0 < s.service_level_seconds <= 3600:
@@ -105,6 +117,10 @@ def validate(s: Settings) -> None:
         )
     if not 100 <= s.queue_poll_ms <= 5000:
         raise SettingsError(f"CALLCENTER_QUEUE_POLL_MS={s.queue_poll_ms}: use 100..5000")
+    if not 0 <= s.preferred_agent_days <= 3650:
+        raise SettingsError(
+            f"CALLCENTER_PREFERRED_AGENT_DAYS={s.preferred_agent_days}: use 0..3650"
+        )
     if s.log_format not in {"text", "json"}:
         raise SettingsError(f"CALLCENTER_LOG_FORMAT={s.log_format!r}: use text or json")
     if s.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:

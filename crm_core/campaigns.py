@@ -13,6 +13,7 @@ Leads, attempts and progress are ``crm_core.campaign_leads``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -28,6 +29,9 @@ from crm_core.models import Campaign, Queue
 from crm_core.vocabulary import CampaignMode, CampaignStatus
 
 DEFAULT_WEEKDAYS = frozenset(range(5))
+SCRIPT_LIMIT = 10_000
+#: A sound file name without extension, or "" for none.
+PROMPT_NAME = re.compile(r"^[A-Za-z0-9_/-]{0,128}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,8 @@ class CampaignRecord:
     created_at: datetime
     updated_at: datetime
     version: int
+    script: str = ""
+    machine_message: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,9 @@ class CampaignSettings:
     max_attempts: int = 5
     starts_at: datetime | None = None
     ends_at: datetime | None = None
+    #: What the agent's campaign pop shows, and the prompt left on answering machines.
+    script: str = ""
+    machine_message: str = ""
 
 
 async def create_campaign(
@@ -171,6 +180,8 @@ def campaign_record(row: Campaign) -> CampaignRecord:
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
+        script=row.script,
+        machine_message=row.machine_message,
     )
 
 
@@ -210,6 +221,14 @@ async def _checked(session: AsyncSession, changes: Mapping[str, object]) -> dict
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
                 raise InvalidField("max_attempts", "must be a whole number from 1 to 100")
             values["max_attempts"] = value
+        elif name == "script":
+            if not isinstance(value, str) or len(value) > SCRIPT_LIMIT:
+                raise InvalidField("script", f"must be text of at most {SCRIPT_LIMIT} characters")
+            values["script"] = value
+        elif name == "machine_message":
+            if not isinstance(value, str) or not PROMPT_NAME.match(value):
+                raise InvalidField("machine_message", "a prompt name (letters, digits, - _ /)")
+            values["machine_message"] = value
         elif name in ("starts_at", "ends_at"):
             if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
                 raise InvalidField(name, "must be a timezone-aware time")

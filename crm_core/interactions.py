@@ -226,6 +226,25 @@ async def recent_by_contact(
     return dict(found)
 
 
+async def last_agent_for_contact(
+    session: AsyncSession, contact_id: int, since: datetime
+) -> str | None:
+    """The agent who last talked with the contact on a call started at ``since`` or later
+    (the ACD's preferred agent when the contact has no account manager)."""
+    query = (
+        select(Interaction.agent_id)
+        .where(
+            Interaction.contact_id == contact_id,
+            Interaction.started_at >= since,
+            Interaction.agent_id.is_not(None),
+            Interaction.answered_at.is_not(None),
+        )
+        .order_by(Interaction.started_at.desc(), Interaction.id.desc())
+        .limit(1)
+    )
+    return await session.scalar(query)
+
+
 async def _id_for_call(session: AsyncSession, call_id: str) -> int | None:
     return await session.scalar(select(Interaction.id).where(Interaction.call_id == call_id))
 

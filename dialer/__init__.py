@@ -14,9 +14,10 @@ The pure core, all I/O-free and driven by a ``now`` passed in (``Clock.now()`` s
 - ``lists``: which of the campaign's lists the next dials come from (priority, quota, yield);
 - ``monitor``: the supervisor's live figures from the stored attempts;
 - ``abandon``: the 30-day / per-day abandon ledger the law caps;
-- ``pacing``: how many dials to place now, within the abandon cap.
+- ``pacing``: how many dials to place now, within the abandon cap;
+- ``dispatch``: the shell's small decisions around one dial (an Originate's failure as an
+  outcome, the AMD arguments, the 2-second deadline, which waiting agent takes a person).
 
-Not built yet: the shell that holds campaign state, gathers lead facts through a
-``LeadSource`` and places calls with ``cti`` commands (AMI ``Originate``). It asks
-``acd`` for agents through its public API, never reaching into ``acd``'s internals.
+The shell that holds campaign state, gathers lead facts from the CRM and places calls with
+``cti`` commands is ``callcenter/campaign_runtime.py`` and its neighbours (docs/dialer.md).
 """

@@ -70,6 +70,22 @@ def transition(state: CampaignState, action: CampaignAction) -> CampaignState:
         raise CampaignRefused(state, action) from None
 
 
+def scheduled_move(
+    state: CampaignState, starts_at: float | None, ends_at: float | None, now: float
+) -> CampaignAction | None:
+    """What the schedule asks of a campaign now: a scheduled one starts when its start time
+    has come (or is stopped, its end passed unstarted); a running or paused one finishes
+    when its end has come. ``None``: nothing (no times set, or not yet)."""
+    ended = ends_at is not None and ends_at <= now
+    if state is CampaignState.SCHEDULED:
+        if ended:
+            return CampaignAction.STOP
+        return CampaignAction.START if starts_at is not None and starts_at <= now else None
+    if state in (CampaignState.RUNNING, CampaignState.PAUSED) and ended:
+        return CampaignAction.FINISH
+    return None
+
+
 def dials_allowed(state: CampaignState) -> bool:
     """Only a running campaign places new dials (calls in flight finish in any state)."""
     return state is CampaignState.RUNNING

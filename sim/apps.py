@@ -2,7 +2,7 @@
 
 Owns: the behaviour and events of ``NoOp Verbose Answer Set Hangup Wait Playback
 MusicOnHold Ringing Dial Return`` (MixMonitor, StopMixMonitor and ChanSpy are in features.py,
-AMD in amd.py) and the ``APPS`` registry. An application
+AMD in amd.py, Bridge in bridge_app.py) and the ``APPS`` registry. An application
 returns what Asterisk's returns: 0 to continue, -1 when the channel hung up or was
 redirected. Must not know whether it runs from the dialplan or from FastAGI.
 """
@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from sim import events
 from sim.amd import app_amd
 from sim.asterisk import CAUSE_NORMAL_CLEARING, STATE_RINGING, STATE_UP
+from sim.bridge_app import app_bridge
 from sim.channel import Channel
 from sim.dial import dial_app
 from sim.features import app_chanspy, app_mixmonitor, app_stop_mixmonitor
@@ -87,6 +88,8 @@ async def app_playback(pbx: Pbx, ch: Channel, data: str) -> int:
     stop_moh(pbx, ch)
     files = data.split(",")[0].strip()
     ch.note_played(files)
+    if ch.heard is not None:
+        ch.heard.append((pbx.now(), files))
     played = await hold_for(pbx, ch, pbx.config.prompt_length(files, ch.language))
     pbx.set_var(ch, "PLAYBACKSTATUS", "SUCCESS" if played else "FAILED")
     return 0 if played else -1
@@ -148,6 +151,7 @@ APPS: dict[str, App] = {
     "echo": app_hold,
     "amd": app_amd,
     "return": app_noop,  # dialplan.run_subroutine ends the handler on it
+    "bridge": app_bridge,
 }
 
 

@@ -35,6 +35,8 @@ class Bridge:
         self.members.append(ch)
         ch.bridge_id = self.id
         self._pbx.emit(events.bridge_enter(self.id, len(self.members), ch))
+        for member in self.members:
+            member.wake.notify()  # one waiting for its peer to join (Bridge())
 
     def set_peers(self) -> None:
         """BRIDGEPEER on both members once the second one is in (fixture b)."""
@@ -84,8 +86,8 @@ class Bridge:
 async def hold_in_bridge(pbx: Pbx, ch: Channel) -> None:
     """Stay in the bridge named by ``ch.bridge_target`` (AMI Bridge) until one leaves.
 
-    When the other party leaves, ``ch`` has nowhere to go (no after-bridge goto) and is
-    hung up with Normal Clearing; a Redirect takes it elsewhere instead.
+    When the other party leaves, ``ch`` goes to its after-bridge location (Bridge()'s F
+    option) or, with none, is hung up with Normal Clearing; a Redirect takes it elsewhere.
     """
     bridge = pbx.bridges.get(ch.bridge_target)
     ch.bridge_target = ""
@@ -102,5 +104,9 @@ async def hold_in_bridge(pbx: Pbx, ch: Channel) -> None:
     bridge.leave(ch)
     bridge.break_up()
     bridge.dispose_if_empty()
+    after, ch.after_bridge = ch.after_bridge, None
     if not ch.interrupted:
-        pbx.request_soft_hangup(ch, CAUSE_NORMAL_CLEARING)
+        if after is not None:
+            ch.async_goto = after
+        else:
+            pbx.request_soft_hangup(ch, CAUSE_NORMAL_CLEARING)

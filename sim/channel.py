@@ -149,6 +149,10 @@ class Channel:
     hangup_requested: bool = False
     async_goto: Location | None = None
     bridge_target: str = ""
+    #: Where the channel goes when its bridge ends (Bridge()'s F option), else it hangs up.
+    after_bridge: Location | None = None
+    #: (time, prompt) of what a customer reached through the trunk heard (tests read it).
+    heard: list[tuple[float, str]] | None = None
     moh: bool = False
     gone: bool = False
     party: Party | None = None

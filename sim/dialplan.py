@@ -63,6 +63,7 @@ dialplan run (SoftHangupRequest 16, then Hangup). The dialplan, as extensions.co
     [cti-auto-answer]                ; pre-dial handler of the ACD's Dial (option b) to an
     exten => s,1,Set(PJSIP_HEADER(add,Call-Info)=answer-after=0)  ; auto-answer agent
      same => n,Return()
+    [cti-dialer], [cti-dialer-abandon], [cti-nailed]   ; the dialer's (dialer_plan.py)
 
     [<any other context>]            ; hold / waiting targets of a Redirect
     exten => _X.,1,MusicOnHold(default)
@@ -80,6 +81,7 @@ from sim.agi_session import agi_app
 from sim.apps import find_app
 from sim.bridge import hold_in_bridge
 from sim.channel import Channel, Location
+from sim.dialer_plan import DIALER_CONTEXTS, dialer_steps
 from sim.pbx import Pbx
 
 
@@ -194,6 +196,8 @@ def lookup(pbx: Pbx, loc: Location) -> Step | None:
         steps = _hotline(script) if script is not None else [Step("Hangup", _const("1"))]
     elif loc.context == "cti-resume":
         steps = _resume() if loc.exten == "s" else []
+    elif loc.context in DIALER_CONTEXTS:
+        steps = [Step(app, data) for app, data in dialer_steps(loc.context, loc.exten)]
     elif loc.context in ("outbound", "cti-transfer") or (
         loc.context == "from-internal" and len(loc.exten) > 6
     ):
@@ -218,6 +222,7 @@ KNOWN_CONTEXTS = (
     "cti-transfer",
     "from-agents",
     "cti-auto-answer",
+    *DIALER_CONTEXTS,
     *LAB_CONTEXTS,
 )
 
@@ -283,6 +288,8 @@ async def _step(pbx: Pbx, ch: Channel, loc: Location) -> Location | None:
     pbx.emit(events.newexten(ch, step.app, data))
     if step.app == "GotoIf":
         return _goto_if(loc, data)
+    if step.app == "Goto":
+        return _goto_if(loc, f"1?{data}")
     if step.app == "MusicOnHold" and ch.party is not None:
         ch.party.on_state("on-hold")
     app = agi_app if step.app == "AGI" else find_app(step.app)

@@ -68,6 +68,8 @@ class Pbx:
             "AGENT_RING": f"{config.agent_ring:g}",
             "AGENT_TALK": f"{config.agent_talk:g}",
             "SUPERVISOR_TALK": f"{config.supervisor_talk:g}",
+            "HOLD_LIMIT": "3600",
+            "DIALER_ABANDON_PROMPT": "vm-goodbye",
         }
         self.bridges: dict[str, Bridge] = {}
         self.errors: list[BaseException] = []

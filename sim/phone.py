@@ -61,6 +61,9 @@ class SimPhone:
         self.in_call = False
         self.rings = 0
         self.answered = 0
+        #: When each call was answered, and (time, prompt) of every prompt played to it.
+        self.answer_times: list[float] = []
+        self.heard: list[tuple[float, str]] = []
         self._unreachable = unreachable
         self._channel: Channel | None = None
         self._release_requested = False
@@ -168,7 +171,9 @@ class SimPhone:
         self.ringing = False
         self.in_call = True
         self.answered += 1
+        self.answer_times.append(self._pbx.now())
         ch.machine = self.machine
+        ch.heard = self.heard
         self._poke()
         self._pbx.spawn(self._talk(ch, self._pbx.now() + self.talk_for), f"talk-{ch.name}")
 

@@ -42,6 +42,7 @@ class Simulator:
         self.calls: list[SimCall] = []
         self.ami_port = 0
         self._customers: dict[str, Customer] = {}
+        self._reached: dict[str, list[SimPhone]] = {}
         self._pbx = Pbx(config)
         self._pbx.run_dialplan = lambda ch, start: start_dialplan(self._pbx, ch, start)
         self._pbx.extension_exists = lambda loc: exists(self._pbx, loc)
@@ -150,7 +151,7 @@ class Simulator:
             if profile.answer_after is not None
             else self.config.default_answer_after
         )
-        return SimPhone(
+        phone = SimPhone(
             self._pbx,
             number,
             answer_after=answer_after if profile.answers else None,
@@ -163,6 +164,13 @@ class Simulator:
             machine=profile.machine,
             endpoint=self.config.trunk_name,
         )
+        self._reached.setdefault(number, []).append(phone)
+        return phone
+
+    def customer_calls(self, number: str) -> list[SimPhone]:
+        """Each call placed to ``number`` through the trunk, oldest first: its rings,
+        answer times and the prompts it heard (``answer_times``, ``heard``)."""
+        return list(self._reached.get(number, []))
 
     def auto_create_phones(self) -> None:
         """Standalone mode: an unknown extension gets a phone with the default timings."""

@@ -6,6 +6,7 @@
 
 import { postJson, refusal } from "./api.js";
 import { dial, loadDirectory, setUpCalls, transfer } from "./calls.js";
+import { handleCampaign, setUpCampaign } from "./campaign.js";
 import { openContact, setUpContacts } from "./contacts.js";
 import { cancelConsult, completeConsult, consult, renderConsult, setUpConsult } from "./consult.js";
 import { setUpShortcuts } from "./keys.js";
@@ -154,7 +155,13 @@ function handle(envelope) {
       if (!model.pop || model.pop.call_id !== data.call_id) model.picked = 0;
       model.pop = data;
       break;
+    case "campaign_state":
+    case "campaign_preview":
+    case "campaign_pop":
+      handleCampaign(envelope.type, data); // its own panel; the desk's render is not needed
+      return;
     case "call_state":
+      if (handleCampaign(envelope.type, data)) return; // a campaign call: not the desk's
       model.call = { ...(model.call || {}), ...data };
       if (data.state === "held" || data.state === "connected") model.call.held = data.state === "held";
       break;
@@ -270,6 +277,7 @@ $("btn-logout").addEventListener("click", async () => {
 });
 setUpCalls({ showMessage, callControl });
 setUpConsult({ showMessage, callControl });
+setUpCampaign();
 setUpWrapUp();
 setUpContacts({ dial });
 setUpShortcuts({

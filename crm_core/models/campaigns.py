@@ -70,6 +70,10 @@ class Campaign(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: Shown on the agent's campaign pop.
+    script: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The prompt left on an answering machine ("": the dialer hangs up on machines).
+    machine_message: Mapped[str] = mapped_column(String(128), default="", server_default="")
 
 
 class CampaignList(Base):
@@ -126,6 +130,8 @@ class CampaignLead(Base):
     last_outcome: Mapped[str | None] = mapped_column(String(16))
     skip_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: A scheduled callback only this agent gets (NULL: anyone's, or no callback).
+    callback_agent_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class CampaignAttempt(Base):

@@ -1,5 +1,7 @@
 """Routing policy: skills, longest idle, priority, preferred agent."""
 
+from collections.abc import Mapping
+
 import pytest
 
 from acd.model import (
@@ -164,3 +166,24 @@ def test_an_overflow_needs_a_last_step_that_ends() -> None:
         QueueConfig(SUPPORT, "s", overflow=Overflow(OverflowAction.VOICEMAIL))
     with pytest.raises(ValueError):
         Overflow(OverflowAction.QUEUE)
+
+
+class LeastSkilled:
+    """A plug-in strategy (no ``index_order``): keep the experts free."""
+
+    def score(self, agent: AgentStatus, needed: Mapping[str, int], now: float) -> tuple[float, ...]:
+        return (-float(agent.profile.skills.get("support", 0)),)
+
+
+def test_a_plugged_in_strategy_ranks_every_qualified_free_agent_by_its_own_score() -> None:
+    queues = {SUPPORT: QueueConfig(SUPPORT, "support", min_level=3, choice="least_skilled")}
+    agents = [
+        agent("expert", 9, idle_since=0),
+        agent("middle", 6, idle_since=10),
+        agent("junior", 4, idle_since=50),
+        agent("too_junior", 2, idle_since=0),
+    ]
+    [m] = match([call("x", 0)], agents, queues, now=100, choices={"least_skilled": LeastSkilled()})
+    assert m.agent.profile.agent_id == "junior"
+    assert [c.agent_id for c in m.decision.runners_up] == ["middle", "expert"]
+    assert m.decision.skipped == {SkipReason.NOT_QUALIFIED: 1, SkipReason.OUTRANKED: 2}

@@ -3,8 +3,6 @@
 (a) every ``AGI(agi://...)`` script in extensions.conf is a route of the daemon's FastAGI
     server. The routes are read from the code: the keys of the ``AgiServer({...})`` mapping
     in callcenter/app.py (parsed, not imported, so the test needs no database or sockets).
-    ``outbound-amd`` is in the dialplan for the dialer, which does not serve it yet: that one
-    path is a strict xfail, so it turns red the day the route lands and the mark must go.
 (b) every context (and literal extension) the Python code sends calls to with Redirect,
     Originate, BlindTransfer... exists, plus the targets DESIGN.md requires of the config.
 (c) manager.conf lets through every event the daemon needs: its user's read classes cover
@@ -72,30 +70,13 @@ def _name(func: ast.expr) -> str | None:
     return func.attr if isinstance(func, ast.Attribute) else None
 
 
-#: Scripts the dialplan calls that the daemon does not serve yet, and why.
-NOT_SERVED_YET = {
-    "outbound-amd": "served once the dialer lands (dialer/ is empty; callcenter/app.py "
-    "registers only 'inbound'); the cti-dialer context is ready for it",
-}
-
-
 def test_the_daemon_serves_fastagi_routes() -> None:
     assert "inbound" in served_agi_routes()
 
 
-def _script_params() -> list[object]:
+def _script_params() -> list[str]:
     plan = dialplan()
-    scripts = sorted({agi_script(plan, s) for s in plan.steps() if s.app == "AGI"})
-    return [
-        pytest.param(
-            script,
-            marks=[pytest.mark.xfail(strict=True, reason=NOT_SERVED_YET[script])]
-            if script in NOT_SERVED_YET
-            else [],
-            id=script,
-        )
-        for script in scripts
-    ]
+    return sorted({agi_script(plan, s) for s in plan.steps() if s.app == "AGI"})
 
 
 @pytest.mark.parametrize("script", _script_params())

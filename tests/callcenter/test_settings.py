@@ -41,6 +41,7 @@ def test_environment_overrides_with_types() -> None:
         ({"CALLCENTER_SERVICE_LEVEL_TARGET": "80"}, "CALLCENTER_SERVICE_LEVEL_TARGET=80.0"),
         ({"CALLCENTER_SERVICE_LEVEL_SECONDS": "0"}, "CALLCENTER_SERVICE_LEVEL_SECONDS=0.0"),
         ({"CALLCENTER_WAIT_WARN_SECONDS": "90"}, "CALLCENTER_WAIT_WARN_SECONDS=90.0"),
+        ({"CALLCENTER_PREFERRED_AGENT_DAYS": "-1"}, "CALLCENTER_PREFERRED_AGENT_DAYS=-1.0"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable(env: dict[str, str], named: str) -> None:
@@ -89,3 +90,9 @@ def test_a_wrong_queue_file_stops_the_start_naming_the_file_and_the_place(
 
 def test_the_packaged_queue_file_is_valid() -> None:
     assert load_queue_file(Settings().queues_file, 30)
+
+
+def test_the_dialer_ring_time_is_refused_under_the_laws_fifteen_seconds() -> None:
+    with pytest.raises(SettingsError, match="CALLCENTER_DIALER_RING_SECONDS"):
+        from_env({"CALLCENTER_DIALER_RING_SECONDS": "10"})
+    assert from_env({"CALLCENTER_DIALER_RING_SECONDS": "15"}).dialer_ring_seconds == 15

@@ -41,7 +41,7 @@ TABLES = {
     "campaign_lists",
     "audit_log",
 }
-HEAD = "0007"
+HEAD = "0008"
 
 
 def _schema_drift(connection: Connection) -> list[Any]:

@@ -1,4 +1,5 @@
-"""Every row of the campaign state table, and every pair it does not allow."""
+"""Every row of the campaign state table, every pair it does not allow, and the moves the
+schedule asks for."""
 
 import pytest
 
@@ -9,6 +10,7 @@ from dialer.campaign import (
     CampaignRefused,
     CampaignState,
     dials_allowed,
+    scheduled_move,
     transition,
 )
 
@@ -52,3 +54,25 @@ def test_the_usual_life_of_a_campaign() -> None:
 
 def test_only_a_running_campaign_places_dials() -> None:
     assert [s for s in CampaignState if dials_allowed(s)] == [CampaignState.RUNNING]
+
+
+@pytest.mark.parametrize(
+    ("state", "starts", "ends", "move"),
+    [
+        (CampaignState.SCHEDULED, 100.0, None, CampaignAction.START),
+        (CampaignState.SCHEDULED, 101.0, None, None),
+        (CampaignState.SCHEDULED, None, None, None),
+        (CampaignState.SCHEDULED, 50.0, 90.0, CampaignAction.STOP),
+        (CampaignState.RUNNING, 50.0, 100.0, CampaignAction.FINISH),
+        (CampaignState.PAUSED, None, 99.0, CampaignAction.FINISH),
+        (CampaignState.RUNNING, 50.0, 101.0, None),
+        (CampaignState.DRAFT, 50.0, 90.0, None),
+        (CampaignState.FINISHED, 50.0, 90.0, None),
+    ],
+)
+def test_the_schedule_starts_a_campaign_at_its_start_and_finishes_it_at_its_end(
+    state: CampaignState, starts: float | None, ends: float | None, move: CampaignAction | None
+) -> None:
+    assert scheduled_move(state, starts, ends, now=100.0) is move
+    if move is not None:
+        transition(state, move)  # every move the schedule asks for is in the table

@@ -1,12 +1,12 @@
 """The audit log of supervisor and admin actions; the agents' auto-answer option.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-26
 
 A new table and one column arriving with a server default (off), so existing agents keep
-ringing as before. (Written as 0006; renumbered 0007 when the campaign lists' 0006 landed
-first on main.)
+ringing as before. (Written as 0006; renumbered 0008 after main's 0006 campaign lists and
+0007 dialer runtime landed first.)
 """
 
 from collections.abc import Sequence
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0006"
+revision: str = "0008"
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
