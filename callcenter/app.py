@@ -175,7 +175,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
     crm = CrmAdapter(
         sessions, settings.default_region, readers, last_agent_days=settings.preferred_agent_days
     )
-    estimates = WaitEstimates(engine)
+    estimates = WaitEstimates(engine, clock.now)
     gateway = AcdGateway(engine, settings.ring_timeout, estimates)
     levels = ServiceLevels(settings.service_level_seconds)
     desk = Desk(
