@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from callcenter.calls import ActiveCall
 from callcenter.legs import AgentLeg
 from crm_core.contacts import CallerMatch, NewPhone, create_contact, match_caller
+from crm_core.db import lookup_engine, sessionmaker_engine
 from crm_core.do_not_call import is_do_not_call
 from crm_core.errors import CrmError
 from crm_core.follow_ups import create_follow_up
@@ -52,18 +53,23 @@ class CrmAdapter:
         #: Look-ups on the ringing path read a snapshot and never queue behind writers
         #: (crm_core.db.make_sessionmaker(read_only=True)).
         self._readers = readers or sessions
+        #: Caller matching is one statement, run on a plain connection without a transaction
+        #: around it (crm_core.db.lookup_engine): one round trip while the phone rings.
+        self._lookups = lookup_engine(sessionmaker_engine(self._readers))
         self._region = default_region
 
     async def identify(self, call: ActiveCall) -> CallerFacts | None:
-        async with self._readers() as session:
-            found = await match_caller(session, call.ani, call.dnis, default_region=self._region)
+        found = await self._match(call.ani, call.dnis)
         call.match = found
         return facts_of(found)
 
     async def identify_number(self, call: ActiveCall, number: str) -> None:
         """Match the number an agent dials, so the outbound call lands in its contact's history."""
-        async with self._readers() as session:
-            call.match = await match_caller(session, number, "", default_region=self._region)
+        call.match = await self._match(number, "")
+
+    async def _match(self, number: str, dnis: str) -> CallerMatch:
+        async with self._lookups.connect() as connection:
+            return await match_caller(connection, number, dnis, default_region=self._region)
 
     async def is_do_not_call(self, number: str, at: float) -> bool:
         async with self._readers() as session:

@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
-# Execution option read by the SQLite BEGIN hook: "IMMEDIATE" (default) or "DEFERRED".
+# Execution option read by the SQLite BEGIN hook: "IMMEDIATE" (default), "DEFERRED", or
+# "NONE" (no BEGIN: each statement runs in its own implicit transaction; see lookup_engine).
 SQLITE_BEGIN = "crm_sqlite_begin"
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -78,6 +79,32 @@ def make_sessionmaker(
         )
         bind = engine.execution_options(**options)
     return async_sessionmaker(bind, expire_on_commit=False)
+
+
+def lookup_engine(engine: AsyncEngine) -> AsyncEngine:
+    """``engine`` (same pool) for one-statement look-ups on the ringing path, such as the
+    screen pop's ``match_caller``: no transaction is begun or rolled back around the
+    statement, which saves round trips (on PostgreSQL a BEGIN and a ROLLBACK; on SQLite a
+    BEGIN through aiosqlite's thread). A single statement still reads one consistent
+    snapshot on both backends, and a WAL reader never waits for a writer.
+
+    Use it only for single SELECT statements: several statements through one connection
+    would each see a different snapshot. On SQLite the connection's isolation level is not
+    touched (``_on_sqlite_connect`` keeps the driver out of transaction control for good);
+    only the BEGIN hook is told to stay quiet. On PostgreSQL the connection is in autocommit
+    while checked out (asyncpg sets that without a round trip).
+    """
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{SQLITE_BEGIN: "NONE"})
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def sessionmaker_engine(sessions: async_sessionmaker[AsyncSession]) -> AsyncEngine:
+    """The engine the sessions of ``sessions`` are bound to."""
+    bind = sessions.kw.get("bind")
+    if not isinstance(bind, AsyncEngine):
+        raise TypeError("the sessionmaker is not bound to an AsyncEngine")
+    return bind
 
 
 async def upgrade(url: str, revision: str = "head") -> None:
@@ -148,6 +175,10 @@ def _foreign_keys_off(dbapi_connection: Any, _record: ConnectionPoolEntry) -> No
 
 def _on_sqlite_begin(connection: Connection) -> None:
     mode = connection.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
+    if mode == "NONE":
+        return
     if mode not in ("IMMEDIATE", "DEFERRED", "EXCLUSIVE"):
-        raise ValueError(f"{SQLITE_BEGIN} must be IMMEDIATE, DEFERRED or EXCLUSIVE, not {mode!r}")
+        raise ValueError(
+            f"{SQLITE_BEGIN} must be IMMEDIATE, DEFERRED, EXCLUSIVE or NONE, not {mode!r}"
+        )
     connection.exec_driver_sql(f"BEGIN {mode}")

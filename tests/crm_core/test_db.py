@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from crm_core.db import async_url, make_engine, make_sessionmaker, upgrade
+from crm_core.db import async_url, lookup_engine, make_engine, make_sessionmaker, upgrade
 from crm_core.models import Contact, ContactPhone, Counter
 from tests.crm_core.conftest import T0, StatementLog
 
@@ -153,3 +153,34 @@ async def test_read_only_sessions_cannot_write_on_postgresql(postgres_url: str) 
                 await session.execute(text("UPDATE counters SET value = value + 1"))
     finally:
         await engine.dispose()
+
+
+async def test_lookup_connections_send_no_begin_and_read_past_a_writer_on_sqlite(
+    sqlite_engine: AsyncEngine, statement_log: Callable[[AsyncEngine], StatementLog]
+) -> None:
+    writer = make_sessionmaker(sqlite_engine)
+    log = statement_log(sqlite_engine)
+    async with writer.begin() as w:
+        await w.execute(text("UPDATE counters SET value = value + 1"))
+        async with asyncio.timeout(1), lookup_engine(sqlite_engine).connect() as connection:
+            # The uncommitted write is invisible, and the look-up did not wait for it.
+            assert await connection.scalar(select(Counter.value)) == 10022
+    assert [s for s, _ in log.statements] == [
+        "BEGIN IMMEDIATE",
+        "UPDATE counters SET value = value + 1",
+        "SELECT counters.value \nFROM counters",
+    ]
+    # The connection went back to the pool unchanged: the next session still begins IMMEDIATE.
+    async with writer.begin() as session:
+        assert await session.scalar(select(Counter.value)) == 10023
+
+
+async def test_lookup_connections_see_committed_rows_on_both_backends(
+    engine: AsyncEngine, statement_log: Callable[[AsyncEngine], StatementLog]
+) -> None:
+    async with make_sessionmaker(engine).begin() as session:
+        await session.execute(text("UPDATE counters SET value = 7"))
+    log = statement_log(engine)
+    async with lookup_engine(engine).connect() as connection:
+        assert await connection.scalar(select(Counter.value)) == 7
+    assert len(log.statements) == 1  # the SELECT alone: no BEGIN, no pre-statement
