@@ -5,13 +5,15 @@ database of its own, created and dropped here), bulk-loading N contacts with one
 number each (executemany on SQLite, COPY on PostgreSQL: the real import path is far too
 slow for a million rows, and it is measured separately below), then timing:
 
-- ``match_caller`` — the real function the screen pop calls, in its own read-only session
-  each time, as the call path does — over a mix of caller-id forms: E.164, national,
-  ``1``-prefixed, punctuated, international dialled from the US (``011 44 …``), and
-  numbers nobody on file has;
-- the indexed E.164 look-up alone (the first of ``match_caller``'s queries);
-- the floor under both: a read-only session running ``SELECT 1`` (what any query through
-  SQLAlchemy's async session costs on this machine before touching a table);
+- the screen-pop look-up — what the daemon does while the agent's phone rings:
+  ``CrmAdapter.identify`` (``match_caller``'s one statement on the daemon's look-up engine,
+  ``crm_core.db.make_lookup_engine``) then ``build_pop`` — over a mix of caller-id forms:
+  E.164, national, ``1``-prefixed, punctuated, international dialled from the US
+  (``011 44 …``), and numbers nobody on file has. One contact in four has three past calls
+  and one in ten an open service request, so the cards come back with history;
+- the indexed E.164 look-up alone (the part of that statement that finds the contacts);
+- the floor under both: a look-up connection running ``SELECT 1`` (what any query through
+  SQLAlchemy's async engine costs on this machine before touching a table);
 - the baseline: the unindexed suffix match many connectors use, ``raw LIKE '%<last N
   digits>'`` over the stored raw form with its punctuation stripped;
 - CSV import rows per second through ``crm_core.contacts_csv.import_contacts_csv``
@@ -45,7 +47,7 @@ from callcenter.crm_port import CrmAdapter
 from callcenter.pop import build_pop
 from crm_core.contacts import CallerMatch
 from crm_core.contacts_csv import import_contacts_csv
-from crm_core.db import async_url, lookup_engine, make_engine, make_sessionmaker, upgrade
+from crm_core.db import async_url, make_engine, make_lookup_engine, make_sessionmaker, upgrade
 from crm_core.phones import NumberKind, normalise
 from cti.ids import CallId, UniqueId
 
@@ -320,11 +322,14 @@ class Figures:
 
 
 async def measure(
-    engine: AsyncEngine, args: argparse.Namespace, backend: str, loaded: float
+    engine: AsyncEngine,
+    lookups: AsyncEngine,
+    args: argparse.Namespace,
+    backend: str,
+    loaded: float,
 ) -> Figures:
-    lookups = lookup_engine(engine)
     adapter = CrmAdapter(
-        make_sessionmaker(engine), REGION, make_sessionmaker(engine, read_only=True)
+        make_sessionmaker(engine), REGION, make_sessionmaker(engine, read_only=True), lookups
     )
     ids = caller_ids(args.contacts, args.samples, args.seed)
     expected_hits = sum(1 for _, e164 in ids if e164 is not None)
@@ -425,7 +430,12 @@ async def run_backend(backend: str, url: str, args: argparse.Namespace) -> Figur
         await loader(engine, args.contacts)
         loaded = time.perf_counter() - started
         print(f"{backend}: loaded {args.contacts:,} contacts and phones in {loaded:.1f} s")
-        return await measure(engine, args, backend, loaded)
+        # The daemon's own set-up (callcenter/app.py): caller matching on its own pool.
+        lookups = make_lookup_engine(url)
+        try:
+            return await measure(engine, lookups, args, backend, loaded)
+        finally:
+            await lookups.dispose()
     finally:
         await engine.dispose()
 

@@ -8,12 +8,12 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from callcenter.calls import ActiveCall
 from callcenter.legs import AgentLeg
 from crm_core.contacts import CallerMatch, NewPhone, create_contact, match_caller
-from crm_core.db import lookup_engine, sessionmaker_engine
+from crm_core.db import lookup_engine, read_once, sessionmaker_engine
 from crm_core.do_not_call import is_do_not_call
 from crm_core.errors import CrmError
 from crm_core.follow_ups import create_follow_up
@@ -48,14 +48,15 @@ class CrmAdapter:
         sessions: async_sessionmaker[AsyncSession],
         default_region: str,
         readers: async_sessionmaker[AsyncSession] | None = None,
+        lookups: AsyncEngine | None = None,
     ) -> None:
         self._sessions = sessions
         #: Look-ups on the ringing path read a snapshot and never queue behind writers
         #: (crm_core.db.make_sessionmaker(read_only=True)).
         self._readers = readers or sessions
         #: Caller matching is one statement, run on a plain connection without a transaction
-        #: around it (crm_core.db.lookup_engine): one round trip while the phone rings.
-        self._lookups = lookup_engine(sessionmaker_engine(self._readers))
+        #: around it (crm_core.db.make_lookup_engine): one round trip while the phone rings.
+        self._lookups = lookups or lookup_engine(sessionmaker_engine(self._readers))
         self._region = default_region
 
     async def identify(self, call: ActiveCall) -> CallerFacts | None:
@@ -68,8 +69,10 @@ class CrmAdapter:
         call.match = await self._match(number, "")
 
     async def _match(self, number: str, dnis: str) -> CallerMatch:
-        async with self._lookups.connect() as connection:
-            return await match_caller(connection, number, dnis, default_region=self._region)
+        return await read_once(
+            self._lookups,
+            lambda connection: match_caller(connection, number, dnis, self._region),
+        )
 
     async def is_do_not_call(self, number: str, at: float) -> bool:
         async with self._readers() as session:
