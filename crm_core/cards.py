@@ -39,7 +39,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.sql.elements import Cast
+from sqlalchemy.sql.elements import Cast, ColumnElement
 from sqlalchemy.types import TypeEngine
 
 from crm_core.interactions import InteractionSummary
@@ -58,6 +58,9 @@ from crm_core.vocabulary import (
 
 #: How many of a contact's latest interactions a card shows.
 RECENT_PER_CONTACT = 5
+# Constants written into the SQL rather than bound: with the caller's number as its only
+# parameter the statement needs no rewriting per execution (an expanding IN list would).
+_OPEN: list[ColumnElement[str]] = [literal_column(f"'{s.value}'") for s in sorted(OPEN_STATUSES)]
 
 _contacts = Contact.__table__
 _phones = ContactPhone.__table__
@@ -161,7 +164,7 @@ def cards_statement(ids: Select[tuple[int]]) -> CompoundSelect[Any]:
         text,
         text,
         r.due_at,
-    ).where(r.contact_id.in_(matched), r.status.in_(sorted(s.value for s in OPEN_STATUSES)))
+    ).where(r.contact_id.in_(matched), r.status.in_(_OPEN))
     return union_all(people, phones, requests, _recent(matched))
 
 
@@ -201,7 +204,7 @@ def _recent(matched: Select[tuple[int]]) -> Select[Any]:
         k.disposition,
         _null(String()),
         k.started_at,
-    ).where(k.rank <= RECENT_PER_CONTACT)
+    ).where(k.rank <= literal_column(str(RECENT_PER_CONTACT)))
 
 
 # Built once: constructing this statement costs more (≈ 0.7 ms) than running it.
