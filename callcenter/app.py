@@ -48,7 +48,7 @@ from callcenter.wait_estimate import WaitEstimates
 from callcenter.wallboard import Thresholds
 from callcenter.wiring import ACD_EVENT_TYPES, Reactions, wire
 from crm_core.agents import list_agents
-from crm_core.db import make_engine, make_sessionmaker
+from crm_core.db import make_engine, make_lookup_engine, make_sessionmaker
 from cti.agi_server import AgiServer
 from cti.ids import AgentId
 from ivr.flow import Flow, QueueNode
@@ -158,6 +158,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
     db = make_engine(settings.db_url)
     sessions = make_sessionmaker(db)
     readers = make_sessionmaker(db, read_only=True)
+    lookups = make_lookup_engine(settings.db_url)  # the screen pop's caller matching
     flows = load_flows(settings.flows_dir)
     bus = Bus(now=loop.time)
     pbx = PbxLink(settings, bus, clock)
@@ -173,7 +174,11 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
         engine.add_agent(profile)
     registry = CallRegistry()
     crm = CrmAdapter(
-        sessions, settings.default_region, readers, last_agent_days=settings.preferred_agent_days
+        sessions,
+        settings.default_region,
+        readers,
+        lookups,
+        last_agent_days=settings.preferred_agent_days,
     )
     estimates = WaitEstimates(engine, clock.now)
     gateway = AcdGateway(engine, settings.ring_timeout, estimates)
@@ -340,4 +345,5 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
                 task.cancel()
     finally:
         http_socket.close()
+        await lookups.dispose()
         await db.dispose()
