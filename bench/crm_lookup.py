@@ -5,13 +5,15 @@ database of its own, created and dropped here), bulk-loading N contacts with one
 number each (executemany on SQLite, COPY on PostgreSQL: the real import path is far too
 slow for a million rows, and it is measured separately below), then timing:
 
-- ``match_caller`` — the real function the screen pop calls, in its own read-only session
-  each time, as the call path does — over a mix of caller-id forms: E.164, national,
-  ``1``-prefixed, punctuated, international dialled from the US (``011 44 …``), and
-  numbers nobody on file has;
-- the indexed E.164 look-up alone (the first of ``match_caller``'s queries);
-- the floor under both: a read-only session running ``SELECT 1`` (what any query through
-  SQLAlchemy's async session costs on this machine before touching a table);
+- the screen-pop look-up — what the daemon does while the agent's phone rings:
+  ``CrmAdapter.identify`` (``match_caller``'s one statement on the daemon's look-up engine,
+  ``crm_core.db.make_lookup_engine``) then ``build_pop`` — over a mix of caller-id forms:
+  E.164, national, ``1``-prefixed, punctuated, international dialled from the US
+  (``011 44 …``), and numbers nobody on file has. One contact in four has three past calls
+  and one in ten an open service request, so the cards come back with history;
+- the indexed E.164 look-up alone (the part of that statement that finds the contacts);
+- the floor under both: a look-up connection running ``SELECT 1`` (what any query through
+  SQLAlchemy's async engine costs on this machine before touching a table);
 - the baseline: the unindexed suffix match many connectors use, ``raw LIKE '%<last N
   digits>'`` over the stored raw form with its punctuation stripped;
 - CSV import rows per second through ``crm_core.contacts_csv.import_contacts_csv``
@@ -33,17 +35,21 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from crm_core.contacts import match_caller
+from callcenter.calls import ActiveCall
+from callcenter.crm_port import CrmAdapter
+from callcenter.pop import build_pop
+from crm_core.contacts import CallerMatch
 from crm_core.contacts_csv import import_contacts_csv
-from crm_core.db import async_url, make_engine, make_sessionmaker, upgrade
+from crm_core.db import async_url, make_engine, make_lookup_engine, make_sessionmaker, upgrade
 from crm_core.phones import NumberKind, normalise
+from cti.ids import CallId, UniqueId
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/callcenter_bench"
 REGION = "US"
@@ -125,6 +131,27 @@ def phone_rows(count: int) -> Iterator[tuple[Any, ...]]:
         yield (i + 1, i + 1, "mobile" if i % 2 else "work", number.raw, number.e164)
 
 
+#: One contact in HISTORY_EVERY has INTERACTIONS_EACH past calls and one in REQUEST_EVERY an
+#: open service request, so the cards the look-up returns carry history, as real ones do.
+HISTORY_EVERY = 4
+INTERACTIONS_EACH = 3
+REQUEST_EVERY = 10
+
+
+def interaction_rows(count: int) -> Iterator[tuple[Any, ...]]:
+    n = 0
+    for i in range(0, count, HISTORY_EVERY):
+        for k in range(INTERACTIONS_EACH):
+            n += 1
+            started = NOW - timedelta(days=k + 1, minutes=i % 1440)
+            yield (n, f"bench-{n}", "inbound", number_of(phone_index(i)).e164, started, i + 1)
+
+
+def request_rows(count: int) -> Iterator[tuple[Any, ...]]:
+    for n, i in enumerate(range(0, count, REQUEST_EVERY), start=1):
+        yield (n, 10_000 + n, i + 1, f"Request {n}", ("new", "assigned", "in_progress")[n % 3])
+
+
 def chunks(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
     batch: list[tuple[Any, ...]] = []
     for row in rows:
@@ -167,8 +194,12 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def sqlite_stamp(at: datetime) -> str:
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")  # SQLAlchemy's form
+
+
 async def load_sqlite(engine: AsyncEngine, count: int) -> None:
-    stamp = NOW.replace(tzinfo=None).isoformat(sep=" ")  # SQLAlchemy's SQLite form
+    stamp = sqlite_stamp(NOW)
     async with engine.begin() as connection:
         for batch in chunks(contact_rows(count)):
             await connection.exec_driver_sql(
@@ -182,6 +213,21 @@ async def load_sqlite(engine: AsyncEngine, count: int) -> None:
                 "INSERT INTO contact_phones (id, contact_id, kind, raw, e164)"
                 " VALUES (?, ?, ?, ?, ?)",
                 batch,
+            )
+        for batch in chunks(interaction_rows(count)):
+            await connection.exec_driver_sql(
+                "INSERT INTO interactions (id, call_id, direction, ani, started_at, contact_id,"
+                " channel, dnis, ivr_path, notes, queue, outcome)"
+                " VALUES (?, ?, ?, ?, ?, ?, 'voice', '8005551234', '[]', '', 'support',"
+                " 'answered')",
+                [(*row[:4], sqlite_stamp(row[4]), row[5]) for row in batch],
+            )
+        for batch in chunks(request_rows(count)):
+            await connection.exec_driver_sql(
+                "INSERT INTO service_requests (id, number, contact_id, subject, status,"
+                " description, category, priority, opened_at, updated_at, version)"
+                " VALUES (?, ?, ?, ?, ?, '', 'general', 'normal', ?, ?, 1)",
+                [(*row, stamp, stamp) for row in batch],
             )
         await connection.exec_driver_sql("ANALYZE")
 
@@ -208,14 +254,39 @@ async def load_postgres(engine: AsyncEngine, count: int) -> None:
             await driver.copy_records_to_table(
                 "contact_phones", records=batch, columns=phone_columns
             )
-        for table in ("contacts", "contact_phones"):
+        interaction_columns: tuple[str, ...] = (
+            "id",
+            "call_id",
+            "direction",
+            "ani",
+            "started_at",
+            "contact_id",
+        )
+        interaction_columns += ("channel", "dnis", "ivr_path", "notes", "queue", "outcome")
+        for batch in chunks(interaction_rows(count)):
+            records = [
+                (*row, "voice", "8005551234", "[]", "", "support", "answered") for row in batch
+            ]
+            await driver.copy_records_to_table(
+                "interactions", records=records, columns=interaction_columns
+            )
+        request_columns: tuple[str, ...] = ("id", "number", "contact_id", "subject", "status")
+        request_columns += ("description",)
+        request_columns += ("category", "priority", "opened_at", "updated_at")
+        for batch in chunks(request_rows(count)):
+            records = [(*row, "", "general", "normal", NOW, NOW) for row in batch]
+            await driver.copy_records_to_table(
+                "service_requests", records=records, columns=request_columns
+            )
+        for table in ("contacts", "contact_phones", "interactions", "service_requests"):
             await connection.exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {count})"
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                f" (SELECT coalesce(max(id), 0) + 1 FROM {table}))"
             )
     async with engine.connect() as connection:
         await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await connection.exec_driver_sql("ANALYZE contacts")
-        await connection.exec_driver_sql("ANALYZE contact_phones")
+        for table in ("contacts", "contact_phones", "interactions", "service_requests"):
+            await connection.exec_driver_sql(f"ANALYZE {table}")
 
 
 async def timed(
@@ -251,26 +322,35 @@ class Figures:
 
 
 async def measure(
-    engine: AsyncEngine, args: argparse.Namespace, backend: str, loaded: float
+    engine: AsyncEngine,
+    lookups: AsyncEngine,
+    args: argparse.Namespace,
+    backend: str,
+    loaded: float,
 ) -> Figures:
-    sessions = make_sessionmaker(engine, read_only=True)
+    adapter = CrmAdapter(
+        make_sessionmaker(engine), REGION, make_sessionmaker(engine, read_only=True), lookups
+    )
     ids = caller_ids(args.contacts, args.samples, args.seed)
     expected_hits = sum(1 for _, e164 in ids if e164 is not None)
 
     async def pop(ani: str) -> object:
-        async with sessions() as session:
-            return await match_caller(session, ani, "8005551234", default_region=REGION)
+        # What the daemon does while the agent's phone rings: identify, then build the pop.
+        call = ActiveCall(CallId("b"), UniqueId("b"), "PJSIP/t-1", ani, "8005551234", "h", 0.0)
+        await adapter.identify(call)
+        build_pop(call)
+        return call.match
 
     async def exact(e164: str) -> object:
-        async with sessions() as session:
-            found = await session.scalars(
+        async with lookups.connect() as connection:
+            found = await connection.scalars(
                 text("SELECT DISTINCT contact_id FROM contact_phones WHERE e164 = :n"), {"n": e164}
             )
             return sorted(found)
 
     async def select_one() -> object:
-        async with sessions() as session:
-            return await session.scalar(text("SELECT 1"))
+        async with lookups.connect() as connection:
+            return await connection.scalar(text("SELECT 1"))
 
     suffix_sql = text(
         f"SELECT DISTINCT contact_id FROM contact_phones WHERE {stripped_raw()} LIKE :suffix"
@@ -278,8 +358,8 @@ async def measure(
 
     async def suffix(ani: str) -> object:
         digits = "".join(c for c in ani if c.isdigit())
-        async with sessions() as session:
-            found = await session.scalars(suffix_sql, {"suffix": "%" + digits[-SUFFIX_DIGITS:]})
+        async with lookups.connect() as connection:
+            found = await connection.scalars(suffix_sql, {"suffix": "%" + digits[-SUFFIX_DIGITS:]})
             return sorted(found)
 
     def e164_of(ani: str) -> str:
@@ -288,9 +368,16 @@ async def measure(
     warm = [functools.partial(pop, a) for a, _ in ids[:100]]
     await timed(warm)
     pop_times, matches = await timed([functools.partial(pop, a) for a, _ in ids])
-    hits = sum(1 for m in matches if getattr(m, "candidates", None))
+    hits = sum(1 for m in matches if isinstance(m, CallerMatch) and m.candidates)
     if hits != expected_hits:
-        raise SystemExit(f"{backend}: match_caller found {hits} callers, expected {expected_hits}")
+        raise SystemExit(f"{backend}: the look-up found {hits} callers, expected {expected_hits}")
+    with_history = sum(
+        1
+        for m in matches
+        if isinstance(m, CallerMatch) and any(c.recent_interactions for c in m.candidates)
+    )
+    if not with_history:
+        raise SystemExit(f"{backend}: no card came back with its history")
     index_times, _ = await timed([functools.partial(exact, e164_of(a)) for a, _ in ids])
     floor_times, _ = await timed([select_one for _ in ids])
     few = ids[: args.baseline_samples]
@@ -343,7 +430,12 @@ async def run_backend(backend: str, url: str, args: argparse.Namespace) -> Figur
         await loader(engine, args.contacts)
         loaded = time.perf_counter() - started
         print(f"{backend}: loaded {args.contacts:,} contacts and phones in {loaded:.1f} s")
-        return await measure(engine, args, backend, loaded)
+        # The daemon's own set-up (callcenter/app.py): caller matching on its own pool.
+        lookups = make_lookup_engine(url)
+        try:
+            return await measure(engine, lookups, args, backend, loaded)
+        finally:
+            await lookups.dispose()
     finally:
         await engine.dispose()
 
@@ -369,14 +461,15 @@ def report(figures: Figures, args: argparse.Namespace) -> None:
     pop, index, base, floor = figures.pop, figures.indexed, figures.baseline, figures.floor
     name = figures.backend
     print(
-        f"{name}: match_caller (screen pop)   p50 {pop[0] * ms:.3f} ms  p99 {pop[1] * ms:.3f} ms"
+        f"{name}: screen-pop look-up        p50 {pop[0] * ms:.3f} ms  p99 {pop[1] * ms:.3f} ms"
         f"  ({args.samples} look-ups, {args.contacts:,} contacts)"
     )
     print(
         f"{name}: indexed E.164 look-up     p50 {index[0] * ms:.3f} ms  p99 {index[1] * ms:.3f} ms"
     )
     print(
-        f"{name}: floor (session + SELECT 1) p50 {floor[0] * ms:.3f} ms  p99 {floor[1] * ms:.3f} ms"
+        f"{name}: floor (connection + SELECT 1) p50 {floor[0] * ms:.3f} ms"
+        f"  p99 {floor[1] * ms:.3f} ms"
     )
     print(
         f"{name}: suffix LIKE baseline      p50 {base[0] * ms:.3f} ms  p99 {base[1] * ms:.3f} ms"
@@ -384,7 +477,7 @@ def report(figures: Figures, args: argparse.Namespace) -> None:
         " contacts than the exact match)"
     )
     print(
-        f"{name}: baseline / match_caller   p50 x{base[0] / pop[0]:.0f}"
+        f"{name}: baseline / screen-pop look-up  p50 x{base[0] / pop[0]:.0f}"
         f"  p99 x{base[1] / pop[1]:.0f};"
         f" baseline / indexed look-up p50 x{base[0] / index[0]:.0f}"
     )

@@ -50,7 +50,7 @@ from callcenter.wait_estimate import WaitEstimates
 from callcenter.wallboard import Thresholds
 from callcenter.wiring import ACD_EVENT_TYPES, Reactions, wire
 from crm_core.agents import list_agents
-from crm_core.db import make_engine, make_sessionmaker
+from crm_core.db import make_engine, make_lookup_engine, make_sessionmaker
 from cti.agi_server import AgiServer
 from cti.ids import AgentId
 from ivr.flow import Flow, QueueNode
@@ -160,6 +160,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
     db = make_engine(settings.db_url)
     sessions = make_sessionmaker(db)
     readers = make_sessionmaker(db, read_only=True)
+    lookups = make_lookup_engine(settings.db_url)  # the screen pop's caller matching
     flows = load_flows(settings.flows_dir)
     bus = Bus(now=loop.time)
     pbx = PbxLink(settings, bus, clock)
@@ -175,9 +176,13 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
         engine.add_agent(profile)
     registry = CallRegistry()
     crm = CrmAdapter(
-        sessions, settings.default_region, readers, last_agent_days=settings.preferred_agent_days
+        sessions,
+        settings.default_region,
+        readers,
+        lookups,
+        last_agent_days=settings.preferred_agent_days,
     )
-    estimates = WaitEstimates(engine)
+    estimates = WaitEstimates(engine, clock.now)
     auto_answer = AutoAnswer(sessions)
     await auto_answer.load()
     gateway = AcdGateway(engine, settings.ring_timeout, estimates, auto_answer.dial_options)
@@ -356,4 +361,5 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
                 task.cancel()
     finally:
         http_socket.close()
+        await lookups.dispose()
         await db.dispose()

@@ -8,12 +8,14 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from callcenter.calls import ActiveCall
 from callcenter.db_retry import with_retries
 from callcenter.legs import AgentLeg
+from crm_core.cards import RECENT_PER_CONTACT
 from crm_core.contacts import CallerMatch, NewPhone, create_contact, match_caller
+from crm_core.db import lookup_engine, read_once, sessionmaker_engine
 from crm_core.do_not_call import is_do_not_call
 from crm_core.errors import CrmError
 from crm_core.follow_ups import create_follow_up
@@ -49,6 +51,8 @@ class CrmAdapter:
         sessions: async_sessionmaker[AsyncSession],
         default_region: str,
         readers: async_sessionmaker[AsyncSession] | None = None,
+        lookups: AsyncEngine | None = None,
+        *,
         last_agent_days: float = 0.0,
     ) -> None:
         self._sessions = sessions
@@ -57,26 +61,48 @@ class CrmAdapter:
         #: Look-ups on the ringing path read a snapshot and never queue behind writers
         #: (crm_core.db.make_sessionmaker(read_only=True)).
         self._readers = readers or sessions
+        #: Caller matching is one statement, run on a plain connection without a transaction
+        #: around it (crm_core.db.make_lookup_engine): one round trip while the phone rings.
+        self._lookups = lookups or lookup_engine(sessionmaker_engine(self._readers))
         self._region = default_region
 
     async def identify(self, call: ActiveCall) -> CallerFacts | None:
-        async with self._readers() as session:
-            found = await match_caller(session, call.ani, call.dnis, default_region=self._region)
-            facts = facts_of(found)
-            single = len(found.candidates) == 1
-            if single and facts is not None and not facts.preferred_agent and self._last_agent_days:
-                since = datetime.fromtimestamp(call.started_at, UTC)
-                since -= timedelta(days=self._last_agent_days)
-                contact_id = found.candidates[0].contact_id
-                last = await last_agent_for_contact(session, contact_id, since)
-                facts = CallerFacts(facts.tier, last)
+        found = await self._match(call.ani, call.dnis)
+        facts = facts_of(found)
+        if facts is not None and not facts.preferred_agent and len(found.candidates) == 1:
+            facts = CallerFacts(facts.tier, await self._last_agent(found, call.started_at))
         call.match = found
         return facts
 
     async def identify_number(self, call: ActiveCall, number: str) -> None:
         """Match the number an agent dials, so the outbound call lands in its contact's history."""
+        call.match = await self._match(number, "")
+
+    async def _match(self, number: str, dnis: str) -> CallerMatch:
+        return await read_once(
+            self._lookups,
+            lambda connection: match_caller(connection, number, dnis, self._region),
+        )
+
+    async def _last_agent(self, found: CallerMatch, started_at: float) -> str | None:
+        """The agent who last talked with the one matched contact within the look-back.
+
+        Read from the card's recent calls (already fetched by the match); only when all of
+        those fall inside the look-back without one answered by an agent is it asked of the
+        database."""
+        if not self._last_agent_days:
+            return None
+        since = datetime.fromtimestamp(started_at, UTC) - timedelta(days=self._last_agent_days)
+        card = found.candidates[0]
+        for summary in card.recent_interactions:  # newest first
+            if summary.at < since:
+                return None
+            if summary.agent_id and summary.outcome is Outcome.ANSWERED:
+                return summary.agent_id
+        if len(card.recent_interactions) < RECENT_PER_CONTACT:
+            return None  # the card holds the whole history: nobody served them
         async with self._readers() as session:
-            call.match = await match_caller(session, number, "", default_region=self._region)
+            return await last_agent_for_contact(session, card.contact_id, since)
 
     async def is_do_not_call(self, number: str, at: float) -> bool:
         async with self._readers() as session:

@@ -6,6 +6,8 @@ the queue's skill. Erlang-based advice lives in ``acd.erlang``; a caller needs a
 minutes that moves the right way, not a model.
 """
 
+from collections.abc import Callable
+
 from acd.engine import AcdEngine, UnknownCall
 from acd.entry import QueueSnapshot
 from acd.events import CallConnected, CallFinished
@@ -17,11 +19,18 @@ DEFAULT_HANDLE_S = 180.0
 WEIGHT = 0.2
 
 
+#: How long a count of the agents serving a queue is reused: it walks every agent, and is
+#: read on every arrival and announcement.
+SERVING_TTL_SECONDS = 1.0
+
+
 class WaitEstimates:
-    def __init__(self, engine: AcdEngine) -> None:
+    def __init__(self, engine: AcdEngine, now: Callable[[], float]) -> None:
         self._engine = engine
+        self._now = now
         self._handle: dict[QueueName, float] = {}
         self._queue_of: dict[CallId, QueueName] = {}
+        self._serving_counts: dict[QueueName, tuple[float, int]] = {}
 
     def call_connected(self, event: CallConnected) -> None:
         self._queue_of[event.call_id] = event.queue
@@ -41,6 +50,15 @@ class WaitEstimates:
         return QueueSnapshot(depth, serving, (depth + 1) * handle / max(1, serving))
 
     def _serving(self, name: QueueName) -> int:
+        now = self._now()
+        counted = self._serving_counts.get(name)
+        if counted is not None and now - counted[0] < SERVING_TTL_SECONDS:
+            return counted[1]
+        count = self._count_serving(name)
+        self._serving_counts[name] = (now, count)
+        return count
+
+    def _count_serving(self, name: QueueName) -> int:
         queue = self._engine.queues[name]
         return sum(
             1

@@ -2,59 +2,47 @@
 
 Owns ``contacts``, ``contact_phones`` and ``contact_emails``. Matching is an exact look-up of
 the caller's E.164 number through ``ix_contact_phones_e164`` — never a suffix LIKE scan, which
-reads the whole table and matches strangers who share the last digits.
+reads the whole table and matches strangers who share the last digits — in the single
+statement of ``crm_core.cards`` that also reads every candidate's card.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from crm_core.cards import (
+    CallerMatch,
+    ContactCard,
+    PhoneEntry,
+    cards_by_id,
+    cards_by_number,
+    display_name,
+    picker_order,
+)
 from crm_core.errors import InvalidPhoneNumber, InvalidValue, NotFound
-from crm_core.interactions import InteractionSummary, recent_by_contact
 from crm_core.models import Agent, Contact, ContactEmail, ContactPhone
 from crm_core.phones import NumberKind, normalise
-from crm_core.service_requests import RequestSummary, open_requests_by_contact
 from crm_core.vocabulary import PhoneKind, Tier
 
-
-@dataclass(frozen=True, slots=True)
-class PhoneEntry:
-    kind: PhoneKind
-    raw: str
-    e164: str | None  # None for an internal extension
-
-
-@dataclass(frozen=True, slots=True)
-class ContactCard:
-    """What an agent sees when the contact calls: who, how important, what is pending."""
-
-    contact_id: int
-    display_name: str
-    organisation: str | None
-    tier: Tier
-    language: str
-    account_manager: str | None
-    phones: list[PhoneEntry]
-    open_requests: list[RequestSummary]
-    recent_interactions: list[InteractionSummary]
-
-
-@dataclass(frozen=True, slots=True)
-class CallerMatch:
-    """``candidates`` is empty for an unknown or withheld caller, and holds several cards when
-    contacts share the number: best tier first, then the most recently in touch."""
-
-    ani_raw: str
-    ani_e164: str | None
-    withheld: bool
-    candidates: list[ContactCard]
+# The card types are defined with the statement that reads them; callers import them here.
+__all__ = [
+    "CallerMatch",
+    "ContactCard",
+    "NewPhone",
+    "PhoneEntry",
+    "checked_emails",
+    "contact_cards",
+    "create_contact",
+    "get_contact_card",
+    "list_phone_numbers",
+    "match_caller",
+    "phone_row",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,21 +52,20 @@ class NewPhone:
 
 
 async def match_caller(
-    session: AsyncSession, ani: str, dnis: str, default_region: str = "US"
+    db: AsyncConnection | AsyncSession, ani: str, dnis: str, default_region: str = "US"
 ) -> CallerMatch:
-    """Who is calling from ``ani``. Withheld, internal or invalid caller ids run no query.
+    """Who is calling from ``ani``: ONE statement (``crm_core.cards``), whose result holds
+    every candidate's card. Withheld, internal or invalid caller ids run no query.
 
-    ``dnis`` is part of the contract for hotline-specific matching; it does not narrow the
-    search yet.
+    ``db`` may be a plain connection (the call path's: no ORM session to set up) or a
+    session. ``dnis`` is part of the contract for hotline-specific matching; it does not
+    narrow the search yet (the hotline itself comes from the DNIS through the IVR flows).
     """
     number = normalise(ani, default_region)
     if number.kind is not NumberKind.E164 or number.e164 is None:
         return CallerMatch(ani, None, number.kind is NumberKind.WITHHELD, [])
-    ids = await session.scalars(
-        select(ContactPhone.contact_id).where(ContactPhone.e164 == number.e164).distinct()
-    )
-    cards = await contact_cards(session, list(ids))
-    return CallerMatch(ani, number.e164, False, sorted(cards, key=_picker_order))
+    cards = await cards_by_number(db, number.e164)
+    return CallerMatch(ani, number.e164, False, sorted(cards, key=picker_order))
 
 
 async def list_phone_numbers(session: AsyncSession, *, limit: int = 100) -> list[str]:
@@ -93,24 +80,21 @@ async def list_phone_numbers(session: AsyncSession, *, limit: int = 100) -> list
     return [n for n in rows if n is not None]
 
 
-async def get_contact_card(session: AsyncSession, contact_id: int) -> ContactCard | None:
-    cards = await contact_cards(session, [contact_id])
+async def get_contact_card(
+    db: AsyncConnection | AsyncSession, contact_id: int
+) -> ContactCard | None:
+    cards = await contact_cards(db, [contact_id])
     return cards[0] if cards else None
 
 
-async def contact_cards(session: AsyncSession, contact_ids: Sequence[int]) -> list[ContactCard]:
+async def contact_cards(
+    db: AsyncConnection | AsyncSession, contact_ids: Sequence[int]
+) -> list[ContactCard]:
     """Cards for these contacts (unknown ids skipped), in ``contact_ids`` order."""
     if not contact_ids:
         return []
-    contacts = await session.scalars(
-        select(Contact).where(Contact.id.in_(contact_ids)).options(selectinload(Contact.phones))
-    )
-    by_id = {c.id: c for c in contacts}
-    requests = await open_requests_by_contact(session, by_id.keys())
-    recent = await recent_by_contact(session, by_id.keys())
-    return [
-        _card(by_id[i], requests.get(i, []), recent.get(i, [])) for i in contact_ids if i in by_id
-    ]
+    cards = {card.contact_id: card for card in await cards_by_id(db, contact_ids)}
+    return [cards[i] for i in contact_ids if i in cards]
 
 
 async def create_contact(
@@ -150,7 +134,7 @@ async def create_contact(
     )
     session.add(contact)
     await session.flush()
-    return _card(contact, [], [])
+    return _new_card(contact)
 
 
 def phone_row(phone: NewPhone, default_region: str) -> ContactPhone:
@@ -174,24 +158,18 @@ def checked_emails(emails: Sequence[str]) -> list[str]:
     return cleaned
 
 
-def _card(
-    contact: Contact, requests: list[RequestSummary], recent: list[InteractionSummary]
-) -> ContactCard:
-    name = f"{contact.first_name} {contact.last_name}".strip()
+def _new_card(contact: Contact) -> ContactCard:
+    """The card of a contact just written: no requests nor interactions yet."""
     return ContactCard(
         contact_id=contact.id,
-        display_name=name or contact.organisation or f"Contact {contact.id}",
+        display_name=display_name(
+            contact.id, contact.first_name, contact.last_name, contact.organisation
+        ),
         organisation=contact.organisation,
         tier=Tier(contact.tier),
         language=contact.language,
         account_manager=contact.account_manager,
         phones=[PhoneEntry(PhoneKind(p.kind), p.raw, p.e164) for p in contact.phones],
-        open_requests=requests,
-        recent_interactions=recent,
+        open_requests=[],
+        recent_interactions=[],
     )
-
-
-def _picker_order(card: ContactCard) -> tuple[int, float, int]:
-    # Best tier first; among equals the contact in touch most recently; then oldest contact.
-    latest = card.recent_interactions[0].at.timestamp() if card.recent_interactions else -math.inf
-    return (-card.tier.rank, -latest, card.contact_id)

@@ -2,10 +2,11 @@
 
 Owns the CSV format (``COLUMNS``; export writes what import reads). Import checks every row in
 pure code first (name, phones, e-mails, tier, language, time zone, lengths), then writes the
-good rows in short transactions of ``batch_size`` rows, each row inside its own savepoint: a
-row is written whole (contact, all its phones and e-mails) or not at all, and a refused row is
-reported with its line number and reason. Lines count from 1 (the header); a quoted field
-spanning lines reports the line its record starts on.
+good rows in bulk, ``batch_size`` rows per transaction (``crm_core.contacts_bulk``): a row is
+written whole (contact, all its phones and e-mails) or not at all, a row the database still
+refuses costs only itself, and every refused row is reported with its line number and reason.
+Lines count from 1 (the header); a quoted field spanning lines reports the line its record
+starts on.
 
 ``phones`` and ``emails`` hold several values separated by ";"; a phone may carry its kind
 ("work:+1 212 555 0100"; without one it is "mobile"). Phones must be dialable (E.164 after
@@ -22,12 +23,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from crm_core.contacts import NewPhone, create_contact
-from crm_core.errors import CrmError, InvalidValue, NotFound
+from crm_core.contacts_bulk import CheckedPhone, CheckedRow, RowError, write_rows
+from crm_core.errors import InvalidValue
 from crm_core.models import Contact
 from crm_core.phones import NumberKind, normalise
 from crm_core.vocabulary import PhoneKind, Tier
@@ -47,12 +47,8 @@ COLUMNS = (
 NAME_COLUMNS = frozenset({"first_name", "last_name", "organisation"})
 LIMITS = {"first_name": 128, "last_name": 128, "organisation": 256, "language": 16}
 LIMITS |= {"timezone": 64, "account_manager": 64}
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    line: int
-    reason: str
+# Column widths of one phone's raw form and of one address (PostgreSQL enforces them).
+PHONE_LIMIT, EMAIL_LIMIT = 64, 320
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,26 +60,19 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class CheckedRow:
-    """A data row that passed every check that needs no database."""
-
-    line: int
-    values: dict[str, str]
-    phones: list[NewPhone]
-    emails: list[str]
-    tier: Tier
-
-
 async def import_contacts_csv(
     sessionmaker: async_sessionmaker[AsyncSession],
     text: str,
     *,
     default_region: str,
     now: datetime,
-    batch_size: int = 200,
+    batch_size: int = 500,
 ) -> ImportReport:
-    """Import ``text``; raises ``InvalidValue`` only if the header itself is unusable."""
+    """Import ``text``; raises ``InvalidValue`` only if the header itself is unusable.
+
+    Contacts are not de-duplicated, within the file or against the database: people share
+    numbers (an office line, a family), so a second row with a known number is a new contact.
+    """
     good: list[CheckedRow] = []
     errors: list[RowError] = []
     for item in parse_contacts_csv(text, default_region):
@@ -91,15 +80,10 @@ async def import_contacts_csv(
             errors.append(item)
         else:
             good.append(item)
-    ids: list[int] = []
-    for start in range(0, len(good), batch_size):
-        async with sessionmaker.begin() as session:
-            for row in good[start : start + batch_size]:
-                written = await _write(session, row, default_region, now)
-                if isinstance(written, RowError):
-                    errors.append(written)
-                else:
-                    ids.append(written)
+    ids, refused = await write_rows(
+        sessionmaker, good, default_region=default_region, now=now, batch_size=batch_size
+    )
+    errors.extend(refused)
     errors.sort(key=lambda e: e.line)
     return ImportReport(imported=len(ids), contact_ids=ids, errors=errors)
 
@@ -152,7 +136,7 @@ def _checked_row(line: int, raw: dict[str, str], region: str) -> CheckedRow | Ro
         return RowError(line, f"unknown tier {values['tier']!r}")
     if (zone := values.get("timezone")) and not _is_zone(zone):
         return RowError(line, f"unknown time zone {zone!r}")
-    phones: list[NewPhone] = []
+    phones: list[CheckedPhone] = []
     for part in _split(values.get("phones", "")):
         phone = _phone(part, region)
         if isinstance(phone, str):
@@ -161,6 +145,8 @@ def _checked_row(line: int, raw: dict[str, str], region: str) -> CheckedRow | Ro
     emails = _split(values.get("emails", ""))
     if bad := [e for e in emails if "@" not in e.strip("@")]:
         return RowError(line, f"invalid e-mail {bad[0]!r}")
+    if long := [e for e in emails if len(e) > EMAIL_LIMIT]:
+        return RowError(line, f"e-mail {long[0][:40]!r}… is longer than {EMAIL_LIMIT} characters")
     return CheckedRow(line, values, phones, emails, tier)
 
 
@@ -168,15 +154,19 @@ def _split(cell: str) -> list[str]:
     return [p.strip() for p in cell.split(";") if p.strip()]
 
 
-def _phone(part: str, region: str) -> NewPhone | str:
+def _phone(part: str, region: str) -> CheckedPhone | str:
     kind, sep, number = part.partition(":")
     if not sep:
         kind, number = PhoneKind.MOBILE.value, part
     elif kind.strip().lower() not in set(PhoneKind):
         return f"unknown phone kind {kind.strip()!r}: use {', '.join(PhoneKind)}"
-    if normalise(number.strip(), region).kind is not NumberKind.E164:
-        return f"invalid phone {number.strip()!r}"
-    return NewPhone(PhoneKind(kind.strip().lower()), number.strip())
+    number = number.strip()
+    if len(number) > PHONE_LIMIT:
+        return f"phone {number[:40]!r}… is longer than {PHONE_LIMIT} characters"
+    found = normalise(number, region)
+    if found.kind is not NumberKind.E164 or found.e164 is None:
+        return f"invalid phone {number!r}"
+    return CheckedPhone(PhoneKind(kind.strip().lower()), number, found.e164)
 
 
 def _is_zone(name: str) -> bool:
@@ -185,36 +175,6 @@ def _is_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
-
-
-async def _write(
-    session: AsyncSession, row: CheckedRow, region: str, now: datetime
-) -> int | RowError:
-    values = row.values
-    try:
-        async with session.begin_nested():
-            card = await create_contact(
-                session,
-                first_name=values.get("first_name", ""),
-                last_name=values.get("last_name", ""),
-                organisation=values.get("organisation") or None,
-                language=values.get("language") or "en",
-                timezone=values.get("timezone") or None,
-                notes=values.get("notes", ""),
-                tier=row.tier,
-                account_manager=values.get("account_manager") or None,
-                phones=row.phones,
-                emails=row.emails,
-                default_region=region,
-                now=now,
-            )
-    except NotFound as exc:
-        return RowError(row.line, f"unknown {exc.what} {exc.key!r}")
-    except CrmError as exc:
-        return RowError(row.line, str(exc))
-    except DBAPIError as exc:
-        return RowError(row.line, f"refused by the database: {exc.orig}")
-    return card.contact_id
 
 
 async def export_contacts_csv(session: AsyncSession, *, tier: Tier | None = None) -> str:

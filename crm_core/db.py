@@ -7,13 +7,16 @@ engine of its own: the composition root builds one and passes it around.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import URL, Connection, event, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -21,7 +24,10 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
-# Execution option read by the SQLite BEGIN hook: "IMMEDIATE" (default) or "DEFERRED".
+T = TypeVar("T")
+
+# Execution option read by the SQLite BEGIN hook: "IMMEDIATE" (default), "DEFERRED", or
+# "NONE" (no BEGIN: each statement runs in its own implicit transaction; see lookup_engine).
 SQLITE_BEGIN = "crm_sqlite_begin"
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -78,6 +84,56 @@ def make_sessionmaker(
         )
         bind = engine.execution_options(**options)
     return async_sessionmaker(bind, expire_on_commit=False)
+
+
+def make_lookup_engine(url: str) -> AsyncEngine:
+    """An engine (its own small pool) for one-statement look-ups on the ringing path, such
+    as the screen pop's ``match_caller``: no transaction is begun or rolled back around the
+    statement. On PostgreSQL its connections stay in autocommit and are not pinged at
+    checkout (on ``make_engine``'s pool asyncpg's ping is three round trips, ``;`` wrapped in
+    BEGIN … ROLLBACK): run look-ups through ``read_once``, which replaces a connection found
+    dead once. A single statement still reads one consistent snapshot on both backends, and
+    a WAL reader never waits for a writer. Dispose of it with the main engine.
+    """
+    sa_url = async_url(url)
+    if sa_url.get_backend_name() == "sqlite":
+        return lookup_engine(make_engine(url))
+    return create_async_engine(sa_url, isolation_level="AUTOCOMMIT")
+
+
+async def read_once(engine: AsyncEngine, read: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    """``read`` on a connection of ``engine``, retried once on a fresh connection if the
+    first turned out dead (the server restarted since it was pooled; the pool drops it)."""
+    try:
+        async with engine.connect() as connection:
+            return await read(connection)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    async with engine.connect() as connection:
+        return await read(connection)
+
+
+def lookup_engine(engine: AsyncEngine) -> AsyncEngine:
+    """``engine``'s pool used as ``make_lookup_engine``'s: for single SELECT statements only
+    (several statements through one connection would each see a different snapshot).
+
+    On SQLite the connection's isolation level is not touched (``_on_sqlite_connect`` keeps
+    the driver out of transaction control for good); only the BEGIN hook is told to stay
+    quiet. On PostgreSQL the connection is in autocommit while checked out (asyncpg sets
+    that without a round trip), but the pool's check at checkout still costs three.
+    """
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{SQLITE_BEGIN: "NONE"})
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def sessionmaker_engine(sessions: async_sessionmaker[AsyncSession]) -> AsyncEngine:
+    """The engine the sessions of ``sessions`` are bound to."""
+    bind = sessions.kw.get("bind")
+    if not isinstance(bind, AsyncEngine):
+        raise TypeError("the sessionmaker is not bound to an AsyncEngine")
+    return bind
 
 
 async def upgrade(url: str, revision: str = "head") -> None:
@@ -153,6 +209,10 @@ def _foreign_keys_off(dbapi_connection: Any, _record: ConnectionPoolEntry) -> No
 
 def _on_sqlite_begin(connection: Connection) -> None:
     mode = connection.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
+    if mode == "NONE":
+        return
     if mode not in ("IMMEDIATE", "DEFERRED", "EXCLUSIVE"):
-        raise ValueError(f"{SQLITE_BEGIN} must be IMMEDIATE, DEFERRED or EXCLUSIVE, not {mode!r}")
+        raise ValueError(
+            f"{SQLITE_BEGIN} must be IMMEDIATE, DEFERRED, EXCLUSIVE or NONE, not {mode!r}"
+        )
     connection.exec_driver_sql(f"BEGIN {mode}")

@@ -14,12 +14,10 @@ its agent legs (``crm_core.segments``).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -195,35 +193,6 @@ async def list_interactions(
     if agent_id is not None:
         query = query.where(Interaction.agent_id == agent_id)
     return [_record(row) for row in await session.scalars(query.limit(limit))]
-
-
-async def recent_by_contact(
-    session: AsyncSession, contact_ids: Collection[int], per_contact: int = 5
-) -> dict[int, list[InteractionSummary]]:
-    """Each contact's latest interactions, newest first, in one query (via a window)."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=Interaction.contact_id,
-            order_by=(Interaction.started_at.desc(), Interaction.id.desc()),
-        )
-        .label("rank")
-    )
-    ranked = select(Interaction, rank).where(Interaction.contact_id.in_(contact_ids)).subquery()
-    latest = select(ranked).where(ranked.c.rank <= per_contact).order_by(ranked.c.rank)
-    found: dict[int, list[InteractionSummary]] = defaultdict(list)
-    for r in (await session.execute(latest)).mappings():
-        found[r["contact_id"]].append(
-            InteractionSummary(
-                at=r["started_at"],
-                direction=Direction(r["direction"]),
-                queue=r["queue"],
-                agent_id=r["agent_id"],
-                outcome=None if r["outcome"] is None else Outcome(r["outcome"]),
-                disposition=r["disposition"],
-            )
-        )
-    return dict(found)
 
 
 async def last_agent_for_contact(

@@ -267,7 +267,7 @@ async def test_every_crm_route_is_documented_in_the_openapi_schema(
         if path.startswith("/api/crm")
         for method, operation in item.items()
     }
-    assert len(operations) == 57
+    assert len(operations) == 62
     assert all(op.get("summary") for op in operations.values())
     assert "text/csv" in operations[("POST", "/api/crm/contacts/import")]["requestBody"]["content"]
 

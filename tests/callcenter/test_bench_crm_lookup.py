@@ -17,11 +17,11 @@ def test_the_crm_bench_loads_contacts_looks_them_up_and_imports_csv(
     out = capsys.readouterr().out
     for line in (
         "sqlite: loaded 2,000 contacts",
-        "sqlite: match_caller (screen pop)",
+        "sqlite: screen-pop look-up",
         "sqlite: indexed E.164 look-up",
-        "sqlite: floor (session + SELECT 1)",
+        "sqlite: floor (connection + SELECT 1)",
         "sqlite: suffix LIKE baseline",
-        "sqlite: baseline / match_caller",
+        "sqlite: baseline / screen-pop look-up",
         "sqlite: CSV import",
     ):
         assert line in out

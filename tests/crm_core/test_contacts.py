@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from crm_core.contacts import NewPhone, create_contact, get_contact_card, match_caller
+from crm_core.contacts import (
+    NewPhone,
+    contact_cards,
+    create_contact,
+    get_contact_card,
+    match_caller,
+)
+from crm_core.db import lookup_engine
 from crm_core.errors import InvalidPhoneNumber, InvalidValue, NotFound
 from crm_core.interactions import InteractionDraft, record_interaction
 from crm_core.models import ContactPhone
@@ -123,21 +130,91 @@ async def test_contacts_sharing_a_number_are_all_candidates_best_tier_then_most_
     assert [c.contact_id for c in match.candidates] == [platinum, recent_gold, quiet_gold, none]
 
 
-async def test_matching_looks_up_the_e164_index_never_a_suffix_scan(
+async def test_matching_is_one_statement_through_indexes_never_a_suffix_scan(
     sqlite_engine: AsyncEngine, statement_log: Callable[[AsyncEngine], StatementLog]
 ) -> None:
     async with AsyncSession(sqlite_engine) as session, session.begin():
-        await _contact(session, "Grace", "(212) 555-0100")
+        grace = await _contact(session, "Grace", "(212) 555-0100")
+        await create_request(session, contact_id=grace, subject="Open one", now=T0)
+        await _call(session, "c1", grace, hours_ago=1)
     log = statement_log(sqlite_engine)
-    async with AsyncSession(sqlite_engine) as session:
-        await match_caller(session, "+12125550100", "8005551234")
-    assert not [s for s, _ in log.statements if "LIKE" in s.upper()]
-    [(lookup, params)] = log.matching("WHERE contact_phones.e164 =")
+    async with lookup_engine(sqlite_engine).connect() as connection:
+        match = await match_caller(connection, "+12125550100", "8005551234")
+    assert match.candidates[0].open_requests and match.candidates[0].recent_interactions
+    [(statement, params)] = log.statements  # no BEGIN, no second query
+    assert "LIKE" not in statement.upper()
     async with sqlite_engine.connect() as conn:
-        plan = (await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + lookup, params)).all()
-    details = " | ".join(str(row[-1]) for row in plan)
-    assert "ix_contact_phones_e164 (e164=?)" in details
-    assert "SCAN contact_phones" not in details
+        plan = (await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)).all()
+    details = [str(row[-1]) for row in plan]
+    assert "SEARCH contact_phones USING INDEX ix_contact_phones_e164 (e164=?)" in details
+    # Every table is searched through an index; only the tiny CTE and window are scanned.
+    tables = ("contacts", "contact_phones", "service_requests", "interactions")
+    assert not [d for d in details if d.startswith("SCAN") and d.split()[1] in tables]
+
+
+async def test_matching_runs_one_statement_on_both_backends(
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    statement_log: Callable[[AsyncEngine], StatementLog],
+) -> None:
+    async with sessions.begin() as session:
+        await _contact(session, "Grace", "(212) 555-0100")
+    log = statement_log(engine)
+    async with lookup_engine(engine).connect() as connection:
+        match = await match_caller(connection, "+1 212 555 0100", "8005551234")
+    assert [c.display_name for c in match.candidates] == ["Grace Test"]
+    assert [s.split()[0].upper() for s, _ in log.statements] == ["WITH"]
+
+
+async def test_a_shared_number_is_flagged_ambiguous_and_a_single_match_is_not(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        await _contact(session, "One", SHARED)
+        await _contact(session, "Two", SHARED)
+        await _contact(session, "Solo", "(212) 555-0100")
+    async with sessions() as session:
+        shared = await match_caller(session, SHARED, "8005551234")
+        solo = await match_caller(session, "2125550100", "8005551234")
+        nobody = await match_caller(session, "(646) 555-0123", "8005551234")
+    assert (len(shared.candidates), shared.ambiguous) == (2, True)
+    assert (len(solo.candidates), solo.ambiguous) == (1, False)
+    assert (nobody.candidates, nobody.ambiguous) == ([], False)
+
+
+async def test_a_card_shows_the_five_latest_calls_newest_first_and_open_requests_by_due_date(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        grace = await _contact(session, "Grace", "(212) 555-0100")
+        other = await _contact(session, "Other", "(646) 555-0123")
+        for hours in (7, 3, 9, 1, 5, 2, 8):
+            await _call(session, f"g{hours}", grace, hours_ago=hours)
+        await _call(session, "o1", other, hours_ago=0)
+        later = await create_request(
+            session, contact_id=grace, subject="Later", due_at=T0 + timedelta(days=2), now=T0
+        )
+        undated = await create_request(session, contact_id=grace, subject="Undated", now=T0)
+        sooner = await create_request(
+            session, contact_id=grace, subject="Sooner", due_at=T0 + timedelta(days=1), now=T0
+        )
+    async with sessions() as session:
+        [card] = (await match_caller(session, "+12125550100", "8005551234")).candidates
+    assert [i.at for i in card.recent_interactions] == [
+        T0 - timedelta(hours=h) for h in (1, 2, 3, 5, 7)
+    ]
+    assert [r.number for r in card.open_requests] == [sooner.number, later.number, undated.number]
+
+
+async def test_contact_cards_come_back_in_the_order_asked_skipping_unknown_ids(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        first = await _contact(session, "First", "(212) 555-0100")
+        second = await _contact(session, "Second", "(646) 555-0123")
+    async with sessions() as session:
+        cards = await contact_cards(session, [second, 4242, first])
+    assert [c.contact_id for c in cards] == [second, first]
 
 
 async def test_internal_extensions_are_stored_apart_and_never_match(

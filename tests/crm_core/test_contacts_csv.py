@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -10,7 +12,7 @@ from crm_core.db import make_engine, make_sessionmaker, upgrade
 from crm_core.errors import InvalidValue
 from crm_core.search import search_contacts
 from crm_core.vocabulary import Tier
-from tests.crm_core.conftest import T0, add_agents
+from tests.crm_core.conftest import T0, StatementLog, add_agents
 
 MIXED = """\ufefffirst_name,last_name,organisation,phones,emails,tier,timezone,account_manager,notes
 Grace,Hopper,Navy,work:(212) 555-0100; +1 312 555 0144,grace@navy.mil,gold,America/New_York,alice,
@@ -121,3 +123,95 @@ async def test_export_then_import_reproduces_the_same_csv(
             assert await export_contacts_csv(session) == exported
     finally:
         await other.dispose()
+
+
+REFUSE_TRIGGER = {
+    # A rule the import's checks cannot know: the database alone refuses "Refused" rows.
+    "sqlite": [
+        "CREATE TRIGGER refuse_some BEFORE INSERT ON contacts WHEN NEW.first_name = 'Refused'"
+        " BEGIN SELECT RAISE(ABORT, 'refused by trigger'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_some() RETURNS trigger AS $$ BEGIN"
+        " IF NEW.first_name = 'Refused' THEN RAISE EXCEPTION 'refused by trigger'; END IF;"
+        " RETURN NEW; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER refuse_some BEFORE INSERT ON contacts"
+        " FOR EACH ROW EXECUTE FUNCTION refuse_some()",
+    ],
+}
+
+
+async def test_a_row_the_database_refuses_inside_a_batch_costs_only_itself(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with engine.begin() as connection:
+        for statement in REFUSE_TRIGGER[engine.dialect.name]:
+            await connection.exec_driver_sql(statement)
+    lines = ["first_name,last_name,phones,emails"]
+    for n in range(1, 11):
+        name = "Refused" if n in (4, 9) else f"Good{n}"
+        lines.append(f"{name},Row,+1 212 555 {100 + n:04d},row{n}@example.org")
+    text = "\n".join(lines) + "\n"
+    report = await import_contacts_csv(sessions, text, default_region="US", now=T0, batch_size=8)
+    assert report.imported == 8
+    assert [e.line for e in report.errors] == [5, 10]
+    assert all("refused by the database" in e.reason for e in report.errors)
+    assert "refused by trigger" in report.errors[0].reason
+    # Each good row whole, each refused one not at all: no phone or e-mail left orphaned.
+    assert await _contact_rows(engine) == {
+        "contacts": 8,
+        "contact_phones": 8,
+        "contact_emails": 8,
+    }
+    async with sessions() as session:
+        found = await search_contacts(session, "+12125550107")
+    assert [h.display_name for h in found.items] == ["Good7 Row"]
+    assert len(set(report.contact_ids)) == 8
+
+
+async def test_the_import_writes_in_bulk_not_row_by_row(
+    sqlite_engine: AsyncEngine,
+    sqlite_sessions: async_sessionmaker[AsyncSession],
+    statement_log: Callable[[AsyncEngine], StatementLog],
+) -> None:
+    lines = ["first_name,phones,emails"]
+    lines += [f"P{n},+1 212 555 {n:04d},p{n}@example.org" for n in range(300)]
+    log = statement_log(sqlite_engine)
+    report = await import_contacts_csv(
+        sqlite_sessions, "\n".join(lines) + "\n", default_region="US", now=T0
+    )
+    assert (report.imported, report.errors) == (300, [])
+    inserts = [s for s, _ in log.statements if s.startswith("INSERT")]
+    assert 3 <= len(inserts) <= 6  # contacts, phones, e-mails: not 900 single-row INSERTs
+
+
+async def test_a_contact_imported_twice_lands_twice_as_people_share_numbers(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    text = "first_name,phones,emails\nAda,+12125550100,a@x.org; A@x.org; a@x.org\n"
+    first = await import_contacts_csv(sessions, text, default_region="US", now=T0)
+    again = await import_contacts_csv(sessions, text, default_region="US", now=T0)
+    assert (first.imported, again.imported) == (1, 1)
+    # Within a row an address typed twice is stored once (differently cased ones are kept).
+    assert await _contact_rows(engine) == {
+        "contacts": 2,
+        "contact_phones": 2,
+        "contact_emails": 4,
+    }
+
+
+@pytest.mark.parametrize(
+    ("cells", "reason"),
+    [
+        ("A,+1" + " " * 60 + "212 555 0100,", "longer than 64 characters"),
+        ("A,," + "a" * 320 + "@x.org", "longer than 320 characters"),
+    ],
+)
+async def test_phones_and_emails_longer_than_their_columns_are_refused_before_writing(
+    sessions: async_sessionmaker[AsyncSession], cells: str, reason: str
+) -> None:
+    text = f"first_name,phones,emails\n{cells}\nB,,\n"
+    report = await import_contacts_csv(sessions, text, default_region="US", now=T0)
+    assert report.imported == 1
+    [error] = report.errors
+    assert error.line == 2 and reason in error.reason

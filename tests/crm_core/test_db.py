@@ -9,9 +9,17 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from crm_core.db import async_url, make_engine, make_sessionmaker, upgrade
+from crm_core.db import (
+    async_url,
+    lookup_engine,
+    make_engine,
+    make_lookup_engine,
+    make_sessionmaker,
+    read_once,
+    upgrade,
+)
 from crm_core.models import Contact, ContactPhone, Counter
 from tests.crm_core.conftest import T0, StatementLog
 
@@ -153,3 +161,87 @@ async def test_read_only_sessions_cannot_write_on_postgresql(postgres_url: str) 
                 await session.execute(text("UPDATE counters SET value = value + 1"))
     finally:
         await engine.dispose()
+
+
+async def test_lookup_connections_send_no_begin_and_read_past_a_writer_on_sqlite(
+    sqlite_engine: AsyncEngine, statement_log: Callable[[AsyncEngine], StatementLog]
+) -> None:
+    writer = make_sessionmaker(sqlite_engine)
+    log = statement_log(sqlite_engine)
+    async with writer.begin() as w:
+        await w.execute(text("UPDATE counters SET value = value + 1"))
+        async with asyncio.timeout(1), lookup_engine(sqlite_engine).connect() as connection:
+            # The uncommitted write is invisible, and the look-up did not wait for it.
+            assert await connection.scalar(select(Counter.value)) == 10022
+    assert [s for s, _ in log.statements] == [
+        "BEGIN IMMEDIATE",
+        "UPDATE counters SET value = value + 1",
+        "SELECT counters.value \nFROM counters",
+    ]
+    # The connection went back to the pool unchanged: the next session still begins IMMEDIATE.
+    async with writer.begin() as session:
+        assert await session.scalar(select(Counter.value)) == 10023
+
+
+async def test_lookup_connections_see_committed_rows_on_both_backends(
+    engine: AsyncEngine, statement_log: Callable[[AsyncEngine], StatementLog]
+) -> None:
+    async with make_sessionmaker(engine).begin() as session:
+        await session.execute(text("UPDATE counters SET value = 7"))
+    log = statement_log(engine)
+    async with lookup_engine(engine).connect() as connection:
+        assert await connection.scalar(select(Counter.value)) == 7
+    assert len(log.statements) == 1  # the SELECT alone: no BEGIN, no pre-statement
+
+
+async def test_a_lookup_engine_on_postgresql_begins_no_transaction(postgres_url: str) -> None:
+    await upgrade(postgres_url)
+    lookups = make_lookup_engine(postgres_url)
+    try:
+        async with lookups.connect() as connection:
+            # now() is the start of the transaction: each statement here is one of its own.
+            first = await connection.scalar(text("SELECT now()"))
+            await asyncio.sleep(0.01)
+            assert await connection.scalar(text("SELECT now()")) != first
+            assert await connection.scalar(select(Counter.value)) == 10022
+    finally:
+        await lookups.dispose()
+
+
+async def test_a_lookup_survives_its_pooled_connection_being_killed(postgres_url: str) -> None:
+    await upgrade(postgres_url)
+    lookups = make_lookup_engine(postgres_url)
+    admin = make_engine(postgres_url)
+
+    async def read(connection: AsyncConnection) -> tuple[int | None, int | None]:
+        pid = await connection.scalar(text("SELECT pg_backend_pid()"))
+        return pid, await connection.scalar(select(Counter.value))
+
+    try:
+        first_pid, _ = await read_once(lookups, read)
+        async with admin.connect() as connection:  # as a server restart would
+            await connection.scalar(text(f"SELECT pg_terminate_backend({first_pid})"))
+        second_pid, value = await read_once(lookups, read)
+        assert value == 10022 and second_pid != first_pid
+    finally:
+        await lookups.dispose()
+        await admin.dispose()
+
+
+async def test_read_once_does_not_retry_a_statement_that_is_wrong(
+    sqlite_url: str, sqlite_engine: AsyncEngine
+) -> None:
+    lookups = make_lookup_engine(sqlite_url)
+    calls = 0
+
+    async def read(connection: AsyncConnection) -> object:
+        nonlocal calls
+        calls += 1
+        return await connection.scalar(text("SELECT no_such_column FROM counters"))
+
+    try:
+        with pytest.raises(DBAPIError, match="no_such_column"):
+            await read_once(lookups, read)
+        assert calls == 1
+    finally:
+        await lookups.dispose()
