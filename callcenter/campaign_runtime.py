@@ -17,6 +17,8 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from agent_ws.campaign_checks import rules_of
 from agent_ws.hub import Hub
 from callcenter.campaign_schedule import follow_schedule
@@ -149,9 +151,9 @@ class CampaignRuntime:
         try:
             for campaign in await self.store.running():
                 await self._start(campaign)
-        except CrmError as exc:
+        except (CrmError, SQLAlchemyError) as exc:
             # The daemon keeps serving calls; a campaign started again over REST reloads.
-            log.error("running campaigns could not be reloaded: %s", exc)
+            log.error("running campaigns could not be reloaded: %r", exc)
         ticks = 0
         while True:
             if ticks % SCHEDULE_EVERY == 0:

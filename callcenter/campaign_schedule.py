@@ -5,6 +5,8 @@ the move is stored under the version read, so a supervisor's change meanwhile wi
 import logging
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from crm_core.errors import CrmError
 from dialer.campaign import CampaignState, scheduled_move
 
@@ -30,5 +32,7 @@ async def follow_schedule(runtime: "CampaignRuntime") -> None:
                 status = await runtime.store.move(campaign, move, now)
                 log.info("campaign %s: %s by its schedule", campaign.campaign_id, status)
                 runtime.campaign_moved(campaign.campaign_id, status)
-    except CrmError as exc:
-        log.warning("campaign schedule not applied this time: %s", exc)
+    except (CrmError, SQLAlchemyError) as exc:
+        # Tried again at the next tick: a busy or briefly unreachable database must not end
+        # the runtime (and with it the daemon).
+        log.warning("campaign schedule not applied this time: %r", exc)

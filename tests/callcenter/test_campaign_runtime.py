@@ -9,6 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from sqlalchemy import exc as sa_exc
 
 from agent_ws.campaign_checks import rules_of
 from agent_ws.hub import Hub
@@ -184,3 +185,26 @@ async def test_a_preview_campaign_dials_nothing_ahead() -> None:
     rt.seats.sit("alice", 1, "1001", 0.0)
     await rt.pace_campaign(run)
     assert pbx.sent == [] and store.started == []
+
+
+class UnreachableStore(FakeStore):
+    """A database whose connection pool is exhausted (the daemon under heavy load)."""
+
+    async def running(self) -> list[CampaignRecord]:
+        raise sa_exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached")
+
+    async def all_campaigns(self) -> list[CampaignRecord]:
+        raise sa_exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached")
+
+
+async def test_a_database_out_of_reach_is_logged_and_does_not_end_the_runtime(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    rt = runtime(UnreachableStore(), FakePbx())
+    task = asyncio.create_task(rt.run())
+    await asyncio.sleep(0.2)
+    assert not task.done()  # still ticking: it would have taken the daemon down with it
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert "running campaigns could not be reloaded" in caplog.text
+    assert "campaign schedule not applied this time" in caplog.text
