@@ -32,6 +32,7 @@ from callcenter.calls import CallRegistry
 from callcenter.campaign_runtime import CampaignRuntime
 from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
+from callcenter.db_retry import SerialWrites
 from callcenter.desk import Desk
 from callcenter.dialer_wiring import build_dialer
 from callcenter.directory import CrmDirectory
@@ -175,12 +176,14 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
     for profile in await load_agents(sessions):
         engine.add_agent(profile)
     registry = CallRegistry()
+    writes = SerialWrites(serialize=db.dialect.name == "sqlite")
     crm = CrmAdapter(
         sessions,
         settings.default_region,
         readers,
         lookups,
         last_agent_days=settings.preferred_agent_days,
+        writes=writes,
     )
     estimates = WaitEstimates(engine, clock.now)
     auto_answer = AutoAnswer(sessions)
@@ -202,7 +205,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
         ),
     )
     hub = Hub(clock=clock)
-    event_log = EventLogWriter(sessions)
+    event_log = EventLogWriter(sessions, writes=writes)
     reactions = Reactions(
         engine=engine, gateway=gateway, registry=registry, hub=hub, desk=desk, clock=clock
     )

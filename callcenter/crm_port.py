@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from callcenter.calls import ActiveCall
-from callcenter.db_retry import with_retries
+from callcenter.db_retry import SerialWrites
 from callcenter.legs import AgentLeg
 from crm_core.cards import RECENT_PER_CONTACT
 from crm_core.contacts import CallerMatch, NewPhone, create_contact, match_caller
@@ -54,8 +54,11 @@ class CrmAdapter:
         lookups: AsyncEngine | None = None,
         *,
         last_agent_days: float = 0.0,
+        writes: SerialWrites | None = None,
     ) -> None:
         self._sessions = sessions
+        #: How the call path's writes are retried and (on SQLite) queued.
+        self._writes = writes or SerialWrites(serialize=False)
         #: Look-back for "the last agent who served the caller" (0: not looked up).
         self._last_agent_days = last_agent_days
         #: Look-ups on the ringing path read a snapshot and never queue behind writers
@@ -112,7 +115,7 @@ class CrmAdapter:
     async def record(self, call: ActiveCall) -> None:
         """Write the call's interaction row (and its segments, a voicemail's follow-up), retrying
         while the database is briefly unable (``callcenter.db_retry``)."""
-        await with_retries(lambda: self._record(call), what=f"call {call.call_id}: recording")
+        await self._writes.run(lambda: self._record(call), what=f"call {call.call_id}: recording")
 
     async def _record(self, call: ActiveCall) -> None:
         found = call.match if isinstance(call.match, CallerMatch) else None
@@ -190,6 +193,14 @@ class CrmAdapter:
         )
 
     async def set_disposition(
+        self, call_id: str, agent_id: str, disposition: str, notes: str, at: float
+    ) -> None:
+        await self._writes.run(
+            lambda: self._set_disposition(call_id, agent_id, disposition, notes, at),
+            what=f"call {call_id}: disposition",
+        )
+
+    async def _set_disposition(
         self, call_id: str, agent_id: str, disposition: str, notes: str, at: float
     ) -> None:
         async with self._sessions() as session, session.begin():

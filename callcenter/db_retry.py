@@ -66,3 +66,27 @@ async def with_retries(
         await sleep(pause)
         pause = min(pause * 2, LONGEST_PAUSE)
         attempt += 1
+
+
+class SerialWrites:
+    """The daemon's hot-path writes (interaction rows, dispositions, ACD events), each retried
+    as above and, on SQLite, taking turns in the event loop.
+
+    SQLite has one writer at a time. Left to its busy handler, writers waiting for the lock
+    sleep in growing steps (up to 100 ms each) in their threads, so under load the lock sits
+    idle between them and throughput collapses while the pool's connections stay checked
+    out. Queued on an ``asyncio.Lock`` instead, the next write starts as soon as the last one
+    commits. PostgreSQL writes concurrently and is not serialised.
+    """
+
+    def __init__(self, *, serialize: bool) -> None:
+        self._lock = asyncio.Lock() if serialize else None
+
+    async def run(self, write: Callable[[], Awaitable[T]], *, what: str) -> T:
+        return await with_retries(lambda: self._once(write), what=what)
+
+    async def _once(self, write: Callable[[], Awaitable[T]]) -> T:
+        if self._lock is None:
+            return await write()
+        async with self._lock:
+            return await write()

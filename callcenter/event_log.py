@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from acd.events import AcdEvent
-from callcenter.db_retry import with_retries
+from callcenter.db_retry import SerialWrites
 from crm_core.acd_log import append_events
 
 log = logging.getLogger(__name__)
@@ -21,8 +21,15 @@ BATCH = 500
 
 
 class EventLogWriter:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], max_pending: int = 50_000):
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        max_pending: int = 50_000,
+        *,
+        writes: SerialWrites | None = None,
+    ):
         self._sessions = sessions
+        self._writes = writes or SerialWrites(serialize=False)
         self._queue: asyncio.Queue[AcdEvent] = asyncio.Queue(max_pending)
         self.dropped = 0
         self.written = 0
@@ -65,7 +72,7 @@ class EventLogWriter:
                 await append_events(session, rows)
 
         try:
-            await with_retries(write, what=f"writing {len(rows)} ACD events")
+            await self._writes.run(write, what=f"writing {len(rows)} ACD events")
             self.written += len(rows)
         except Exception:
             log.exception("could not write %d ACD events: %r", len(rows), rows)

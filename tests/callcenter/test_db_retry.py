@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from acd.events import AgentStateChanged
 from callcenter.calls import ActiveCall
 from callcenter.crm_port import CrmAdapter
-from callcenter.db_retry import is_transient, with_retries
+from callcenter.db_retry import SerialWrites, is_transient, with_retries
 from callcenter.event_log import EventLogWriter
 from crm_core.db import make_engine, make_sessionmaker
 from crm_core.interactions import get_interaction_by_call
@@ -151,3 +151,23 @@ async def test_acd_events_are_written_after_the_write_lock_was_held_past_the_bus
         assert "database is locked" in caplog.text
     finally:
         await engine.dispose()
+
+
+async def _overlap(writes: SerialWrites) -> int:
+    """The most writes that were inside their transaction at once."""
+    inside, most = 0, 0
+
+    async def write() -> None:
+        nonlocal inside, most
+        inside += 1
+        most = max(most, inside)
+        await asyncio.sleep(0.01)  # the transaction's round trips
+        inside -= 1
+
+    await asyncio.gather(*(writes.run(write, what="test") for _ in range(5)))
+    return most
+
+
+async def test_on_sqlite_the_daemons_writes_take_turns_and_on_postgresql_they_overlap() -> None:
+    assert await _overlap(SerialWrites(serialize=True)) == 1
+    assert await _overlap(SerialWrites(serialize=False)) == 5
