@@ -28,6 +28,7 @@ from .routes_auto_answer import AutoAnswerSetting, auto_answer_router
 from .routes_calls import calls_router
 from .routes_crm import crm_router
 from .routes_metrics import metrics_router
+from .routes_staffing import staffing_router
 from .routes_supervisor import supervisor_router
 from .sessions import SessionStore
 from .supervision import StatsSource, SupervisorDesk
@@ -108,6 +109,7 @@ def create_app(
         app.include_router(agent_campaign_router(campaigns=campaigns, auth=auth))
     trail = AuditTrail(sessionmaker, clock)
     app.include_router(audit_router(sessionmaker=sessionmaker, auth=auth))
+    app.include_router(staffing_router(auth=auth))
     if supervision is not None:
         app.include_router(supervisor_router(desk=supervision, auth=auth, trail=trail, stats=stats))
     if auto_answer is not None:
