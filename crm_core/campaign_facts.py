@@ -1,9 +1,10 @@
 """What the CRM knows about a campaign's pending leads, for the dialer's checks.
 
-Owns the reading of ``LeadContext``: for each pending lead, its zones (the contact's, else the
-campaign's), which of its numbers are on the do-not-call list at ``now``, whether the contact
-has an open complaint (an unresolved service request of category ``complaint``), when the
-contact last had an interaction, and the lead's finished attempts. The pre-flight and the
+Owns the reading of ``LeadContext``: for each pending lead, its zones (the contact's, else
+those its number's prefix may be in, else the campaign's), which of its numbers are on the
+do-not-call list at ``now``, whether the contact has an open complaint (an unresolved service
+request of category ``complaint``), when the contact last had an interaction, and the lead's
+finished attempts. The pre-flight and the
 dialer's gate (``dialer.gate.decide``) read the same context, so what the pre-flight counts
 is what the gate then does. Five queries per call, whatever the number of leads; the caller
 turns a context into ``dialer``'s ``LeadFacts`` (crm_core imports no sibling).
@@ -15,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import phonenumbers
+from phonenumbers.timezone import time_zones_for_number
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +34,8 @@ from crm_core.vocabulary import OPEN_STATUSES, AttemptOutcome, LeadState
 
 #: The service-request category that marks a complaint (suppression: open complaint).
 COMPLAINT = "complaint"
+#: What phonenumbers says of a prefix whose zone it does not know.
+UNKNOWN_ZONE = "Etc/Unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +132,7 @@ async def contexts_of(
     return [
         LeadContext(
             lead=lead,
-            zones=_zones(lead.timezone, default_zone),
+            zones=_zones(lead.timezone, lead.phone, default_zone),
             listed_numbers=frozenset(n for n in (lead.phone, *lead.alternates) if n in listed),
             open_complaint=lead.contact_id in complaints,
             last_contacted_at=last_contact.get(lead.contact_id),
@@ -137,6 +142,23 @@ async def contexts_of(
     ]
 
 
-def _zones(contact_zone: str | None, campaign_zone: str | None) -> tuple[str, ...]:
-    zone = contact_zone or campaign_zone
-    return (zone,) if zone else ()
+def _zones(contact_zone: str | None, number: str, campaign_zone: str | None) -> tuple[str, ...]:
+    """Where the lead may be: the contact's zone; else every zone the number's prefix may be
+    in (a US toll-free number spans the continent, and the gate then needs the window open
+    in all of them); else the campaign's zone; else none (the gate skips the lead)."""
+    if contact_zone:
+        return (contact_zone,)
+    derived = zones_of_number(number)
+    if derived:
+        return derived
+    return (campaign_zone,) if campaign_zone else ()
+
+
+def zones_of_number(number: str) -> tuple[str, ...]:
+    """The IANA zones the number's prefix may be in (phonenumbers' metadata), none when it
+    cannot tell."""
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        return ()
+    return tuple(z for z in time_zones_for_number(parsed) if z != UNKNOWN_ZONE)

@@ -50,7 +50,7 @@ async def _seeded(session: AsyncSession) -> int:
         "fine1": await _contact(session, "Fine1", "+13125550101", chicago),
         "fine2": await _contact(session, "Fine2", "+13125550102", chicago),
         "tokyo": await _contact(session, "Tokyo", "+81355550103", tokyo),
-        "zoneless": await _contact(session, "Zoneless", "+13125550104", None),
+        "zoneless": await _contact(session, "Zoneless", "+8821612345678", None),  # no zone known
         "listed": await _contact(session, "Listed", "+13125550105", chicago),
         "listed2": await _contact(session, "Listed2", "+13125550106", chicago),
         "complains": await _contact(session, "Complains", "+13125550107", chicago),
