@@ -272,10 +272,11 @@ async def test_consumer_that_raises_does_not_kill_the_reader(
 
 async def test_unanswered_keepalive_ping_marks_the_link_dead() -> None:
     async with FakeAmi({"Ping": silent}) as ami:
-        client = make_client(ami, Events(), ping_interval=0.05, action_timeout=0.2)
+        # The timeout also bounds the login: long enough for a loaded machine's scheduler.
+        client = make_client(ami, Events(), ping_interval=0.05, action_timeout=1.0)
         await client.connect()
         with pytest.raises(LinkDown, match="keepalive"):
-            async with asyncio.timeout(3):
+            async with asyncio.timeout(10):
                 await client.run()
         assert not client.connected
         assert any(a.name == "Ping" for a in ami.actions)

@@ -176,8 +176,9 @@ def test_a_crm_failure_at_lookup_still_serves_the_call_as_unknown(tmp_path: Path
     async def scenario() -> None:
         async with running_stack(tmp_path) as stack:
             # Break caller matching only: the numbers table is gone, interactions remain.
-            with sqlite3.connect(tmp_path / "callcenter.db") as db:
-                db.execute("DROP TABLE contact_phones")
+            # In a thread: the daemon may be inside a write transaction, which its loop must
+            # be free to finish for this connection to get the lock.
+            await asyncio.to_thread(drop_table, tmp_path / "callcenter.db", "contact_phones")
             stack.sim.add_phone("1001", talk_for=5)
             async with ready_agent(stack, "alice") as alice:
                 call = await stack.sim.place_call("+12125550100", HOTLINE, digits=["2"])
@@ -189,3 +190,8 @@ def test_a_crm_failure_at_lookup_still_serves_the_call_as_unknown(tmp_path: Path
         assert [r.outcome for r in rows] == ["answered"]
 
     run_in_virtual_time(scenario())
+
+
+def drop_table(path: Path, table: str) -> None:
+    with sqlite3.connect(path, timeout=30) as db:
+        db.execute(f"DROP TABLE {table}")
