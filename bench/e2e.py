@@ -201,6 +201,7 @@ async def traffic(
         daemon_peak_rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         samples=samples,
         wrap_ups=clients.wrap_ups,
+        wrap_up_retries=clients.wrap_up_retries,
         all_wrapped=wrapped,
         complaints=tally.lines() + clients.errors[:5],
         ws_dropped_frames=app.hub.dropped_frames,

@@ -28,6 +28,9 @@ COOKIE = "cc_session"
 #: Logins and sign-ins in flight at once.
 CONCURRENCY = 32
 WRAP_UP_ID = "wrap-up"
+#: The desk's refusal while the call's interaction row is still being written.
+STILL_WRITING = "still being written"
+RETRY_SECONDS = 1.0
 WRAP_UP = orjson.dumps({"type": "wrap_up", "id": WRAP_UP_ID, "disposition": "resolved"}).decode()
 
 
@@ -47,6 +50,8 @@ class AgentsResult:
     #: the same for the naive connector's pops
     naive_pops: list[tuple[str, str, float]] = field(default_factory=list)
     wrap_ups: int = 0
+    #: Wrap-ups sent again because the call's row was still being written.
+    wrap_up_retries: int = 0
     errors: list[str] = field(default_factory=list)
     #: CPU seconds between ``go`` and ``stop`` (the traffic, not the logins)
     cpu_seconds: float = 0.0
@@ -72,7 +77,8 @@ async def _serve(conn: Connection, order: AgentsOrder) -> None:
             result.cpu_seconds = cpu_seconds() - started
             await floor.close_all()
         except Exception as exc:  # the parent must hear why, not wait forever
-            result.errors.append(f"{type(exc).__name__}: {exc}")
+            causes = exc.exceptions if isinstance(exc, ExceptionGroup) else (exc,)
+            result.errors += [f"{type(c).__name__}: {c}" for c in causes]
             conn.send("failed")
     conn.send(result)
     conn.close()
@@ -131,6 +137,10 @@ class Floor:
                     self._spawn(self.wrap_up(agent, ws))
                 elif kind == "ack" and data.get("id") == WRAP_UP_ID:
                     self.result.wrap_ups += 1
+                elif kind == "error" and STILL_WRITING in str(data.get("error")):
+                    # As an agent would: the row is being written; press Done again shortly.
+                    self.result.wrap_up_retries += 1
+                    self._spawn(self.wrap_up(agent, ws, after=RETRY_SECONDS))
                 elif kind == "error":
                     self.result.errors.append(f"wrap-up of {agent}: {data.get('error')}")
 
@@ -140,10 +150,10 @@ class Floor:
             async for raw in ws:
                 pops.append((orjson.loads(raw)["call_id"], agent, time.monotonic()))
 
-    async def wrap_up(self, agent: str, ws: ClientConnection) -> None:
+    async def wrap_up(self, agent: str, ws: ClientConnection, after: float | None = None) -> None:
         """The wrap-up command over the tab's socket, as the agent page sends it (its ``ack``
         or ``error`` is counted by ``read``)."""
-        await asyncio.sleep(self.order.wrap_up)
+        await asyncio.sleep(self.order.wrap_up if after is None else after)
         try:
             await ws.send(WRAP_UP)
         except Exception as exc:  # the socket is gone: the parent must hear it

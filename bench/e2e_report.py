@@ -35,6 +35,7 @@ class Run:
     daemon_peak_rss: int
     samples: list[Sample]
     wrap_ups: int
+    wrap_up_retries: int
     all_wrapped: bool
     complaints: list[str] = field(default_factory=list)
     ws_dropped_frames: int = 0
@@ -77,6 +78,7 @@ def lines(r: Run) -> list[str]:
         f"daemon: {r.cpu['daemon'] / r.seconds:.2f} cores on average over {r.seconds:.0f} s; "
         f"peak RSS {r.daemon_peak_rss / 2**20:.0f} MiB",
         f"wrap-ups: {r.wrap_ups:,}; every agent back to ready: {r.all_wrapped}; "
+        f"wrap-ups sent again while the row was being written: {r.wrap_up_retries:,}; "
         f"WebSocket frames dropped: {r.ws_dropped_frames}",
         f"profile: {p.describe()}",
     ]
