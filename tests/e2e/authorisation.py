@@ -14,7 +14,7 @@ import httpx
 from websockets.asyncio.client import connect
 
 from agent_ws.schemas import COMMANDS
-from tests.e2e.harness import Stack, http_client, running_stack
+from tests.e2e.harness import Stack, http_client, log_in, running_stack
 
 #: Who calls: a user of each role from the seeded CRM, and nobody logged in.
 ROLES = {"anonymous": None, "agent": "alice", "supervisor": "lead", "admin": "admin"}
@@ -44,10 +44,7 @@ async def clients(stack: Stack) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
         for role, user in ROLES.items():
             client = await exits.enter_async_context(http_client(stack))
             if user is not None:
-                answer = await client.post(
-                    "/api/login", json={"username": user, "password": PASSWORDS[user]}
-                )
-                answer.raise_for_status()
+                await log_in(client, user, PASSWORDS[user])
             found[role] = client
         yield found
 

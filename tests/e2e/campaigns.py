@@ -14,7 +14,7 @@ from crm_core.campaigns import get_campaign
 from crm_core.contacts import NewPhone, create_contact
 from crm_core.db import make_engine, make_sessionmaker
 from crm_core.vocabulary import PhoneKind
-from tests.e2e.harness import Stack, http_client
+from tests.e2e.harness import Stack, http_client, log_in
 
 T = TypeVar("T")
 
@@ -53,8 +53,7 @@ async def start_campaign(
     """Create, fill, schedule and start (``actions``) a campaign as the supervisor; returns
     its id and the ids of its leads (in the order of ``contact_ids``)."""
     async with http_client(stack) as http:
-        login = await http.post("/api/login", json={"username": "lead", "password": "demo"})
-        login.raise_for_status()
+        await log_in(http, "lead")
         body = {"name": f"{mode} run", "mode": mode, "queue": "sales",
                 "caller_id": "18005550100", **ALWAYS, **extra}  # fmt: skip
         created = await http.post("/api/crm/campaigns", json=body)

@@ -131,12 +131,18 @@ def http_client(stack: Stack) -> httpx.AsyncClient:
     )
 
 
+async def log_in(http: httpx.AsyncClient, username: str, password: str = "demo") -> str:
+    """Log the client in (its cookie jar keeps the session); returns the WebSocket token."""
+    login = await http.post("/api/login", json={"username": username, "password": password})
+    login.raise_for_status()
+    token: str = login.json()["ws_token"]
+    return token
+
+
 @asynccontextmanager
 async def agent_tab(stack: Stack, username: str, password: str = "demo") -> AsyncIterator[AgentTab]:
     async with http_client(stack) as http:
-        login = await http.post("/api/login", json={"username": username, "password": password})
-        login.raise_for_status()
-        token = login.json()["ws_token"]
+        token = await log_in(http, username, password)
         url = f"ws://127.0.0.1:{stack.app.http_port}/ws?token={token}"
         async with connect(url) as ws:
             tab = AgentTab(ws, http)

@@ -4,8 +4,6 @@ screen-pop still arrives no later than the answer, and the option survives a res
 import asyncio
 from pathlib import Path
 
-import httpx
-
 from sim import SimConfig, Simulator
 from tests.e2e.harness import (
     DEADLINE,
@@ -13,6 +11,7 @@ from tests.e2e.harness import (
     Stack,
     daemon,
     http_client,
+    log_in,
     ready_agent,
     seeded_db,
 )
@@ -20,11 +19,6 @@ from tests.virtual_time import run_in_virtual_time
 
 #: The phone's own answer time: what a call to it takes without auto-answer.
 RING_SECONDS = 6.0
-
-
-async def _login(http: httpx.AsyncClient, username: str, password: str = "demo") -> None:
-    body = {"username": username, "password": password}
-    (await http.post("/api/login", json=body)).raise_for_status()
 
 
 async def _ring_to_connect(stack: Stack, caller: str) -> tuple[float, list[str]]:
@@ -64,7 +58,7 @@ def test_an_auto_answer_agent_is_connected_at_once_and_the_option_survives_a_res
                 ringing, _ = await _ring_to_connect(stack, "+13125550191")
                 assert ringing >= RING_SECONDS - 0.5  # off: the phone rings its own time
                 async with http_client(stack) as http:
-                    await _login(http, "alice")
+                    await log_in(http, "alice")
                     assert (await http.get("/api/agent/auto-answer")).json() == {
                         "auto_answer": False
                     }
@@ -73,7 +67,7 @@ def test_an_auto_answer_agent_is_connected_at_once_and_the_option_survives_a_res
             async with daemon(sim, db_url) as second:
                 stack = Stack(second, sim, db_url)
                 async with http_client(stack) as http:
-                    await _login(http, "alice")
+                    await log_in(http, "alice")
                     stored = await http.get("/api/agent/auto-answer")
                     assert stored.json() == {"auto_answer": True}
                 at_once, types = await _ring_to_connect(stack, "+13125550192")

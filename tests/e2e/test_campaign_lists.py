@@ -13,6 +13,7 @@ from tests.e2e.harness import (
     agent_tab,
     daemon,
     http_client,
+    log_in,
     seeded_db,
     until,
 )
@@ -34,7 +35,7 @@ def test_dials_follow_list_priority_and_stop_at_a_lists_quota(tmp_path: Path) ->
             async with daemon(sim, db_url, wrap_up_seconds=1.0) as app:
                 stack = Stack(app, sim, db_url)
                 async with http_client(stack) as http:
-                    await http.post("/api/login", json={"username": "lead", "password": "demo"})
+                    await log_in(http, "lead")
                     made = await http.post("/api/crm/campaigns", json={
                         "name": "lists", "mode": "progressive", "queue": "sales",
                         "caller_id": "18005550100", **ALWAYS})  # fmt: skip
