@@ -31,23 +31,27 @@ import argparse
 import asyncio
 import functools
 import random
+import sqlite3
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from callcenter.calls import ActiveCall
 from callcenter.crm_port import CrmAdapter
 from callcenter.pop import build_pop
+from crm_core.card_reader import EngineCardReader, open_card_reader
 from crm_core.contacts import CallerMatch
 from crm_core.contacts_csv import import_contacts_csv
-from crm_core.db import async_url, make_engine, make_lookup_engine, make_sessionmaker, upgrade
+from crm_core.db import async_url, lookup_engine, make_engine, make_sessionmaker, upgrade
 from crm_core.phones import NumberKind, normalise
 from cti.ids import CallId, UniqueId
 
@@ -315,42 +319,107 @@ class Figures:
     #: Baseline look-ups whose contacts differ from the exact match's (strangers, or none).
     baseline_wrong: int
     pop: tuple[float, float]
+    #: The same screen-pop look-up through SQLAlchemy's async engine (the path before the
+    #: card reader), measured in the same run.
+    pop_engine: tuple[float, float]
     indexed: tuple[float, float]
     floor: tuple[float, float]
     baseline: tuple[float, float]
     csv_rows_per_second: float
 
 
+async def no_reset(_connection: object) -> None:
+    return None  # as the card reader: its single SELECTs leave nothing to reset
+
+
+class DriverProbe:
+    """Statements on the driver the card reader uses, handed over the same way: a sqlite3
+    connection on a thread of its own (one hop each way), or an asyncpg pool."""
+
+    def __init__(self, url: str) -> None:
+        self._url = async_url(url)
+        self._sqlite = self._url.get_backend_name() == "sqlite"
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bench-probe")
+        self._local: sqlite3.Connection | None = None
+        self._pool: Any = None
+
+    async def open(self) -> None:
+        if not self._sqlite:
+            dsn = self._url.set(drivername="postgresql").render_as_string(hide_password=False)
+            self._pool = await asyncpg.create_pool(dsn, min_size=1, max_size=1, reset=no_reset)
+
+    async def fetch(self, sql: str, *args: object) -> list[Any]:
+        """``sql`` with ``?`` placeholders (rewritten to ``$n`` for PostgreSQL)."""
+        if self._sqlite:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._thread, self._sqlite_fetch, sql, args)
+        for n in range(len(args)):
+            sql = sql.replace("?", f"${n + 1}", 1)
+        return list(await self._pool.fetch(sql, *args))
+
+    def _sqlite_fetch(self, sql: str, args: tuple[object, ...]) -> list[Any]:
+        if self._local is None:
+            self._local = sqlite3.connect(self._url.database or "", isolation_level=None)
+        return self._local.execute(sql, args).fetchall()
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+        if self._local is not None:
+            self._thread.submit(self._local.close).result()
+        self._thread.shutdown()
+
+
 async def measure(
     engine: AsyncEngine,
-    lookups: AsyncEngine,
+    url: str,
     args: argparse.Namespace,
     backend: str,
     loaded: float,
 ) -> Figures:
-    adapter = CrmAdapter(
-        make_sessionmaker(engine), REGION, make_sessionmaker(engine, read_only=True), lookups
-    )
+    # The daemon's own set-up (callcenter/app.py): caller matching through the card reader.
+    reader = await open_card_reader(url)
+    probe = DriverProbe(url)
+    await probe.open()
+    try:
+        readers = make_sessionmaker(engine, read_only=True)
+        adapter = CrmAdapter(make_sessionmaker(engine), REGION, readers, reader)
+        through_engine = CrmAdapter(
+            make_sessionmaker(engine), REGION, readers, EngineCardReader(lookup_engine(engine))
+        )
+        return await _measure(engine, adapter, through_engine, probe, args, backend, loaded)
+    finally:
+        await probe.close()
+        await reader.close()
+
+
+async def _measure(
+    engine: AsyncEngine,
+    adapter: CrmAdapter,
+    through_engine: CrmAdapter,
+    probe: DriverProbe,
+    args: argparse.Namespace,
+    backend: str,
+    loaded: float,
+) -> Figures:
     ids = caller_ids(args.contacts, args.samples, args.seed)
     expected_hits = sum(1 for _, e164 in ids if e164 is not None)
 
-    async def pop(ani: str) -> object:
+    async def pop(crm: CrmAdapter, ani: str) -> object:
         # What the daemon does while the agent's phone rings: identify, then build the pop.
         call = ActiveCall(CallId("b"), UniqueId("b"), "PJSIP/t-1", ani, "8005551234", "h", 0.0)
-        await adapter.identify(call)
+        await crm.identify(call)
         build_pop(call)
         return call.match
 
     async def exact(e164: str) -> object:
-        async with lookups.connect() as connection:
-            found = await connection.scalars(
-                text("SELECT DISTINCT contact_id FROM contact_phones WHERE e164 = :n"), {"n": e164}
-            )
-            return sorted(found)
+        rows = await probe.fetch(
+            "SELECT DISTINCT contact_id FROM contact_phones WHERE e164 = ?", e164
+        )
+        return sorted(row[0] for row in rows)
 
     async def select_one() -> object:
-        async with lookups.connect() as connection:
-            return await connection.scalar(text("SELECT 1"))
+        return await probe.fetch("SELECT 1")
 
     suffix_sql = text(
         f"SELECT DISTINCT contact_id FROM contact_phones WHERE {stripped_raw()} LIKE :suffix"
@@ -358,16 +427,21 @@ async def measure(
 
     async def suffix(ani: str) -> object:
         digits = "".join(c for c in ani if c.isdigit())
-        async with lookups.connect() as connection:
+        async with lookup_engine(engine).connect() as connection:
             found = await connection.scalars(suffix_sql, {"suffix": "%" + digits[-SUFFIX_DIGITS:]})
             return sorted(found)
 
     def e164_of(ani: str) -> str:
         return normalise(ani, REGION).e164 or ""
 
-    warm = [functools.partial(pop, a) for a, _ in ids[:100]]
-    await timed(warm)
-    pop_times, matches = await timed([functools.partial(pop, a) for a, _ in ids])
+    for crm in (adapter, through_engine):
+        await timed([functools.partial(pop, crm, a) for a, _ in ids[:100]])  # warm up
+    pop_times, matches = await timed([functools.partial(pop, adapter, a) for a, _ in ids])
+    engine_times, engine_matches = await timed(
+        [functools.partial(pop, through_engine, a) for a, _ in ids]
+    )
+    if engine_matches != matches:
+        raise SystemExit(f"{backend}: the card reader and the engine found different cards")
     hits = sum(1 for m in matches if isinstance(m, CallerMatch) and m.candidates)
     if hits != expected_hits:
         raise SystemExit(f"{backend}: the look-up found {hits} callers, expected {expected_hits}")
@@ -389,12 +463,17 @@ async def measure(
         backend,
         loaded,
         wrong,
-        (percentile(pop_times, 0.5), percentile(pop_times, 0.99)),
-        (percentile(index_times, 0.5), percentile(index_times, 0.99)),
-        (percentile(floor_times, 0.5), percentile(floor_times, 0.99)),
-        (percentile(base_times, 0.5), percentile(base_times, 0.99)),
+        quantiles(pop_times),
+        quantiles(engine_times),
+        quantiles(index_times),
+        quantiles(floor_times),
+        quantiles(base_times),
         rate,
     )
+
+
+def quantiles(seconds: Sequence[float]) -> tuple[float, float]:
+    return percentile(seconds, 0.5), percentile(seconds, 0.99)
 
 
 def csv_text(args: argparse.Namespace) -> str:
@@ -430,12 +509,7 @@ async def run_backend(backend: str, url: str, args: argparse.Namespace) -> Figur
         await loader(engine, args.contacts)
         loaded = time.perf_counter() - started
         print(f"{backend}: loaded {args.contacts:,} contacts and phones in {loaded:.1f} s")
-        # The daemon's own set-up (callcenter/app.py): caller matching on its own pool.
-        lookups = make_lookup_engine(url)
-        try:
-            return await measure(engine, lookups, args, backend, loaded)
-        finally:
-            await lookups.dispose()
+        return await measure(engine, url, args, backend, loaded)
     finally:
         await engine.dispose()
 
@@ -464,11 +538,17 @@ def report(figures: Figures, args: argparse.Namespace) -> None:
         f"{name}: screen-pop look-up        p50 {pop[0] * ms:.3f} ms  p99 {pop[1] * ms:.3f} ms"
         f"  ({args.samples} look-ups, {args.contacts:,} contacts)"
     )
+    engine = figures.pop_engine
+    print(
+        f"{name}: same through SQLAlchemy p50 {engine[0] * ms:.3f} ms  p99 {engine[1] * ms:.3f} ms"
+        f"  (the async engine's connection; reader / engine p50 x{engine[0] / pop[0]:.2f}"
+        f"  p99 x{engine[1] / pop[1]:.2f})"
+    )
     print(
         f"{name}: indexed E.164 look-up     p50 {index[0] * ms:.3f} ms  p99 {index[1] * ms:.3f} ms"
     )
     print(
-        f"{name}: floor (connection + SELECT 1) p50 {floor[0] * ms:.3f} ms"
+        f"{name}: floor (driver hop + SELECT 1) p50 {floor[0] * ms:.3f} ms"
         f"  p99 {floor[1] * ms:.3f} ms"
     )
     print(

@@ -51,7 +51,8 @@ from callcenter.wait_estimate import WaitEstimates
 from callcenter.wallboard import Thresholds
 from callcenter.wiring import ACD_EVENT_TYPES, Reactions, wire
 from crm_core.agents import list_agents
-from crm_core.db import make_engine, make_lookup_engine, make_sessionmaker
+from crm_core.card_reader import open_card_reader
+from crm_core.db import make_engine, make_sessionmaker
 from cti.agi_server import AgiServer
 from cti.ids import AgentId
 from ivr.flow import Flow, QueueNode
@@ -161,7 +162,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
     db = make_engine(settings.db_url)
     sessions = make_sessionmaker(db)
     readers = make_sessionmaker(db, read_only=True)
-    lookups = make_lookup_engine(settings.db_url)  # the screen pop's caller matching
+    cards = await open_card_reader(settings.db_url)  # the screen pop's caller matching
     flows = load_flows(settings.flows_dir)
     bus = Bus(now=loop.time)
     pbx = PbxLink(settings, bus, clock)
@@ -181,7 +182,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
         sessions,
         settings.default_region,
         readers,
-        lookups,
+        cards,
         last_agent_days=settings.preferred_agent_days,
         writes=writes,
     )
@@ -364,5 +365,5 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
                 task.cancel()
     finally:
         http_socket.close()
-        await lookups.dispose()
+        await cards.close()
         await db.dispose()

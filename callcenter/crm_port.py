@@ -8,14 +8,15 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from callcenter.calls import ActiveCall
 from callcenter.db_retry import SerialWrites
 from callcenter.legs import AgentLeg
+from crm_core.card_reader import CardReader, EngineCardReader
 from crm_core.cards import RECENT_PER_CONTACT
-from crm_core.contacts import CallerMatch, NewPhone, create_contact, match_caller
-from crm_core.db import lookup_engine, read_once, sessionmaker_engine
+from crm_core.contacts import CallerMatch, NewPhone, create_contact, match_caller_with
+from crm_core.db import lookup_engine, sessionmaker_engine
 from crm_core.do_not_call import is_do_not_call
 from crm_core.errors import CrmError
 from crm_core.follow_ups import create_follow_up
@@ -51,7 +52,7 @@ class CrmAdapter:
         sessions: async_sessionmaker[AsyncSession],
         default_region: str,
         readers: async_sessionmaker[AsyncSession] | None = None,
-        lookups: AsyncEngine | None = None,
+        cards: CardReader | None = None,
         *,
         last_agent_days: float = 0.0,
         writes: SerialWrites | None = None,
@@ -64,9 +65,9 @@ class CrmAdapter:
         #: Look-ups on the ringing path read a snapshot and never queue behind writers
         #: (crm_core.db.make_sessionmaker(read_only=True)).
         self._readers = readers or sessions
-        #: Caller matching is one statement, run on a plain connection without a transaction
-        #: around it (crm_core.db.make_lookup_engine): one round trip while the phone rings.
-        self._lookups = lookups or lookup_engine(sessionmaker_engine(self._readers))
+        #: Caller matching is one statement, run straight on the driver without a transaction
+        #: around it (crm_core.card_reader): one hand-over while the phone rings.
+        self._cards = cards or EngineCardReader(lookup_engine(sessionmaker_engine(self._readers)))
         self._region = default_region
 
     async def identify(self, call: ActiveCall) -> CallerFacts | None:
@@ -82,10 +83,9 @@ class CrmAdapter:
         call.match = await self._match(number, "")
 
     async def _match(self, number: str, dnis: str) -> CallerMatch:
-        return await read_once(
-            self._lookups,
-            lambda connection: match_caller(connection, number, dnis, self._region),
-        )
+        # ``dnis`` is part of the match's contract; it does not narrow the search yet.
+        del dnis
+        return await match_caller_with(self._cards.cards_by_number, number, self._region)
 
     async def _last_agent(self, found: CallerMatch, started_at: float) -> str | None:
         """The agent who last talked with the one matched contact within the look-back.

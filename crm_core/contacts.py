@@ -8,7 +8,7 @@ statement of ``crm_core.cards`` that also reads every candidate's card.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,6 +41,7 @@ __all__ = [
     "get_contact_card",
     "list_phone_numbers",
     "match_caller",
+    "match_caller_with",
     "phone_row",
 ]
 
@@ -61,10 +62,18 @@ async def match_caller(
     session. ``dnis`` is part of the contract for hotline-specific matching; it does not
     narrow the search yet (the hotline itself comes from the DNIS through the IVR flows).
     """
+    return await match_caller_with(lambda e164: cards_by_number(db, e164), ani, default_region)
+
+
+async def match_caller_with(
+    read_cards: Callable[[str], Awaitable[list[ContactCard]]], ani: str, default_region: str
+) -> CallerMatch:
+    """``match_caller`` with the cards read by ``read_cards`` (e.g. a
+    ``crm_core.card_reader.CardReader``'s ``cards_by_number``, the daemon's ringing path)."""
     number = normalise(ani, default_region)
     if number.kind is not NumberKind.E164 or number.e164 is None:
         return CallerMatch(ani, None, number.kind is NumberKind.WITHHELD, [])
-    cards = await cards_by_number(db, number.e164)
+    cards = await read_cards(number.e164)
     return CallerMatch(ani, number.e164, False, sorted(cards, key=picker_order))
 
 
