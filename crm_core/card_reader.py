@@ -199,6 +199,20 @@ def _join(threads: list[threading.Thread]) -> None:
         thread.join()
 
 
+# How a pooled connection that died shows itself: the socket already closed; the server's
+# notice ("terminating connection due to administrator command", class 57) or a class 08
+# error; or, when that notice arrived while the connection was idle and the statement was
+# sent before the close was seen, the protocol's own state error.
+_CONNECTION_LOST = (
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.InternalClientError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.PostgresConnectionError,
+    OSError,
+)
+
+
 class PostgresCardReader:
     """Look-ups through an asyncpg pool of its own, as one prepared statement each."""
 
@@ -227,13 +241,21 @@ class PostgresCardReader:
     async def cards_by_number(self, e164: str) -> list[ContactCard]:
         statement = self._statement
         assert statement is not None
-        try:
-            rows = await self._pool.fetch(statement.sql, e164)
-        except (asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError, OSError):
-            # The server restarted since the connection was pooled: the pool replaces a
-            # closed connection on the next acquire, so one retry reaches the new server.
-            rows = await self._pool.fetch(statement.sql, e164)
-        return statement.cards(rows)
+        for attempt in (1, 2):
+            async with self._pool.acquire() as connection:
+                try:
+                    rows = await connection.fetch(statement.sql, e164)
+                except _CONNECTION_LOST:
+                    # The server restarted (or ended this session) since the connection was
+                    # pooled. Closed, it is replaced at the next acquire: one retry reaches
+                    # the new server.
+                    with contextlib.suppress(asyncpg.InterfaceError):  # already let go
+                        connection.terminate()
+                    if attempt == 2:
+                        raise
+                    continue
+            return statement.cards(rows)
+        raise AssertionError("unreachable")
 
     async def close(self) -> None:
         await self._pool.close()

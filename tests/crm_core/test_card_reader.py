@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import pytest
@@ -12,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from crm_core.card_reader import (
+    CardReader,
     EngineCardReader,
     PostgresCardReader,
     SqliteCardReader,
@@ -72,6 +75,19 @@ async def _seed(session: AsyncSession) -> None:
     await create_request(session, contact_id=ada.contact_id, subject="Undated", now=T0)
 
 
+@asynccontextmanager
+async def _seeded_reader(
+    engine: AsyncEngine, url: str, workers: int = 2
+) -> AsyncIterator[CardReader]:
+    async with make_sessionmaker(engine).begin() as session:
+        await _seed(session)
+    reader = await open_card_reader(url, workers=workers)
+    try:
+        yield reader
+    finally:
+        await reader.close()
+
+
 def _by_id(cards: list[ContactCard]) -> list[ContactCard]:
     return sorted(cards, key=lambda c: c.contact_id)
 
@@ -79,10 +95,7 @@ def _by_id(cards: list[ContactCard]) -> list[ContactCard]:
 async def test_the_reader_returns_the_same_cards_as_the_sqlalchemy_statement(
     engine: AsyncEngine, db_url: str
 ) -> None:
-    async with make_sessionmaker(engine).begin() as session:
-        await _seed(session)
-    reader = await open_card_reader(db_url)
-    try:
+    async with _seeded_reader(engine, db_url) as reader:
         expected_kind = SqliteCardReader if db_url.startswith("sqlite") else PostgresCardReader
         assert isinstance(reader, expected_kind)
         for number in (SHARED, "+12125550100", "+16465550123", "+19995550000"):
@@ -95,32 +108,22 @@ async def test_the_reader_returns_the_same_cards_as_the_sqlalchemy_statement(
         assert len(ada.recent_interactions) == 5 and len(ada.open_requests) == 2
         # Timestamps come back timezone-aware UTC on both backends, as through SQLAlchemy.
         assert ada.recent_interactions[0].at == T0 - timedelta(hours=1)
-    finally:
-        await reader.close()
 
 
 async def test_concurrent_lookups_each_get_their_own_callers_cards(
     engine: AsyncEngine, db_url: str
 ) -> None:
-    async with make_sessionmaker(engine).begin() as session:
-        await _seed(session)
-    reader = await open_card_reader(db_url)
-    try:
+    async with _seeded_reader(engine, db_url) as reader:
         numbers = [SHARED, "+12125550100", "+16465550123", "+19995550000"] * 25
         found = await asyncio.gather(*(reader.cards_by_number(n) for n in numbers))
         sizes = [len(cards) for cards in found]
         assert sizes == [2, 1, 1, 0] * 25
-    finally:
-        await reader.close()
 
 
 async def test_the_sqlite_reader_never_waits_for_a_writer_holding_the_lock(
     sqlite_url: str, sqlite_engine: AsyncEngine
 ) -> None:
-    async with make_sessionmaker(sqlite_engine).begin() as session:
-        await _seed(session)
-    reader = await open_card_reader(sqlite_url)
-    try:
+    async with _seeded_reader(sqlite_engine, sqlite_url) as reader:
         async with make_sessionmaker(sqlite_engine).begin() as writer:
             await writer.execute(text("UPDATE contacts SET tier = 'none'"))
             async with asyncio.timeout(1):
@@ -128,8 +131,6 @@ async def test_the_sqlite_reader_never_waits_for_a_writer_holding_the_lock(
             # The uncommitted write is invisible: the reader saw the last committed snapshot.
             assert [c.tier for c in cards] == [Tier.GOLD]
         assert [c.tier for c in await reader.cards_by_number("+12125550100")] == [Tier.NONE]
-    finally:
-        await reader.close()
 
 
 async def test_the_sqlite_reader_cannot_write_to_the_crm(
@@ -166,18 +167,13 @@ async def test_a_database_error_reaches_the_caller_and_the_reader_keeps_working(
 async def test_a_lookup_given_up_by_its_caller_leaves_the_reader_working(
     sqlite_url: str, sqlite_engine: AsyncEngine
 ) -> None:
-    async with make_sessionmaker(sqlite_engine).begin() as session:
-        await _seed(session)
-    reader = await open_card_reader(sqlite_url, workers=1)
-    try:
+    async with _seeded_reader(sqlite_engine, sqlite_url, workers=1) as reader:
         abandoned = asyncio.ensure_future(reader.cards_by_number(SHARED))
         await asyncio.sleep(0)
         abandoned.cancel()
         with pytest.raises(asyncio.CancelledError):
             await abandoned
         assert len(await reader.cards_by_number(SHARED)) == 2
-    finally:
-        await reader.close()
 
 
 async def test_a_closed_reader_refuses_lookups(sqlite_url: str, sqlite_engine: AsyncEngine) -> None:
@@ -199,19 +195,16 @@ async def test_an_in_memory_database_is_read_through_the_engine() -> None:
 async def test_the_postgres_reader_survives_its_connections_being_killed(postgres_url: str) -> None:
     await upgrade(postgres_url)
     admin = make_engine(postgres_url)
-    async with make_sessionmaker(admin).begin() as session:
-        await _seed(session)
-    reader = await open_card_reader(postgres_url)
     try:
-        assert len(await reader.cards_by_number(SHARED)) == 2
-        async with admin.connect() as connection:  # as a server restart would
-            await connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        async with _seeded_reader(admin, postgres_url) as reader:
+            assert len(await reader.cards_by_number(SHARED)) == 2
+            async with admin.connect() as connection:  # as a server restart would
+                await connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
                 )
-            )
-        assert len(await reader.cards_by_number(SHARED)) == 2
+            assert len(await reader.cards_by_number(SHARED)) == 2
     finally:
-        await reader.close()
         await admin.dispose()
