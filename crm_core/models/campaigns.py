@@ -99,9 +99,13 @@ class Campaign(Base):
     # Server defaults are dialer.retries' defaults, so campaigns from before 0009 keep them.
     retry_busy_delay_s: Mapped[int] = mapped_column(Integer, default=600, server_default="600")
     retry_busy_max: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
-    retry_no_answer_delay_s: Mapped[int] = mapped_column(Integer, default=7200, server_default="7200")
+    retry_no_answer_delay_s: Mapped[int] = mapped_column(
+        Integer, default=7200, server_default="7200"
+    )
     retry_no_answer_max: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
-    retry_machine_delay_s: Mapped[int] = mapped_column(Integer, default=14400, server_default="14400")
+    retry_machine_delay_s: Mapped[int] = mapped_column(
+        Integer, default=14400, server_default="14400"
+    )
     retry_machine_max: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     retry_failed_delay_s: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
     retry_failed_max: Mapped[int] = mapped_column(Integer, default=2, server_default="2")

@@ -24,9 +24,7 @@ class Purchase(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # A deleted contact's purchases go with it, like the rest of the record.
-    contact_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("contacts.id", ondelete="CASCADE")
-    )
+    contact_id: Mapped[int] = mapped_column(Integer, ForeignKey("contacts.id", ondelete="CASCADE"))
     purchased_at: Mapped[datetime] = mapped_column(UtcDateTime)
     #: What was bought (a product name or code).
     item: Mapped[str] = mapped_column(String(256))

@@ -32,12 +32,17 @@ def upgrade() -> None:
     with op.batch_alter_table("campaigns") as batch:
         for outcome, delay, most in RETRY_DEFAULTS:
             batch.add_column(
-                sa.Column(f"retry_{outcome}_delay_s", sa.Integer(), nullable=False,
-                          server_default=str(delay))  # fmt: skip
+                sa.Column(
+                    f"retry_{outcome}_delay_s",
+                    sa.Integer(),
+                    nullable=False,
+                    server_default=str(delay),
+                )
             )
             batch.add_column(
-                sa.Column(f"retry_{outcome}_max", sa.Integer(), nullable=False,
-                          server_default=str(most))  # fmt: skip
+                sa.Column(
+                    f"retry_{outcome}_max", sa.Integer(), nullable=False, server_default=str(most)
+                )
             )
             batch.create_check_constraint(
                 f"ck_campaigns_retry_{outcome}_range",
