@@ -64,7 +64,8 @@ async def test_rules_set_on_create_are_answered_with_the_defaults_for_the_rest(
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"retries": {"busy": {"delay_seconds": -1, "max_attempts": 3}}}, "retries.busy.delay_seconds"),
+        ({"retries": {"busy": {"delay_seconds": -1, "max_attempts": 3}}},
+         "retries.busy.delay_seconds"),
         ({"retries": {"busy": {"delay_seconds": 2_592_001, "max_attempts": 3}}},
          "retries.busy.delay_seconds"),
         ({"retries": {"failed": {"delay_seconds": 60, "max_attempts": 0}}},
