@@ -56,7 +56,7 @@ def crm_router(
     # The CSV routes first: /contacts/export must not be read as /contacts/{contact_id}.
     router.include_router(files_router(deps, max_import_bytes=max_import_bytes))
     router.include_router(contacts_router(deps))
-    router.include_router(purchases_router(deps))
+    router.include_router(purchases_router(deps, max_import_bytes=max_import_bytes))
     router.include_router(requests_router(deps))
     router.include_router(follow_ups_router(deps))
     router.include_router(do_not_call_router(deps))

@@ -1,19 +1,23 @@
-"""REST routes of a contact's purchases: record one, list them.
+"""REST routes of a contact's purchases: record one, list them, import a shop's CSV.
 
-Owns ``/api/crm/contacts/{contact_id}/purchases``. Any logged-in user records and reads
-purchases (an agent closing a sale on a call records it). A purchase feeds the dialer's
-"recent purchase" suppression (``crm_core.campaign_facts``); the routes decide nothing:
-``crm_core.purchases`` stores and checks.
+Owns ``/api/crm/contacts/{contact_id}/purchases`` and ``POST /api/crm/purchases/import``.
+Any logged-in user records and reads purchases (an agent closing a sale on a call records
+it); importing a file needs supervisor or admin, like the contacts import. A purchase feeds
+the dialer's "recent purchase" suppression (``crm_core.campaign_facts``); the routes decide
+nothing: ``crm_core.purchases`` stores and checks.
 """
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from crm_core.errors import InvalidField, InvalidValue
 from crm_core.purchases import MAX_AMOUNT_MINOR, NewPurchase, list_purchases, record_purchase
+from crm_core.purchases_csv import COLUMNS, import_purchases_csv
 
-from .routes_crm_edge import READERS, CrmDeps, CrmRoute, to_json
+from .routes_crm_edge import LEADS, READERS, CrmDeps, CrmRoute, to_json
+from .routes_crm_lists import csv_text
 from .sessions import LoginSession
 
 ContactId = Annotated[int, Path(ge=1, le=2**62, description="the contact's id")]
@@ -45,11 +49,37 @@ class PurchaseBody(BaseModel):
     ] = None
 
 
-def purchases_router(deps: CrmDeps) -> APIRouter:
-    router = APIRouter(prefix="/api/crm/contacts", tags=["crm"], route_class=CrmRoute)
-    User = Annotated[LoginSession, Depends(deps.auth.require(*READERS))]
+CSV_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+        "description": f"UTF-8 CSV with a header naming: {', '.join(COLUMNS)}",
+    }
+}
 
-    @router.post("/{contact_id}/purchases", status_code=201, summary="Record a purchase")
+
+def purchases_router(deps: CrmDeps, *, max_import_bytes: int) -> APIRouter:
+    router = APIRouter(prefix="/api/crm", tags=["crm"], route_class=CrmRoute)
+    User = Annotated[LoginSession, Depends(deps.auth.require(*READERS))]
+    Lead = Annotated[LoginSession, Depends(deps.auth.require(*LEADS))]
+
+    @router.post("/purchases/import", summary="Import purchases from CSV", openapi_extra=CSV_BODY)
+    async def import_csv(session: Lead, request: Request) -> dict[str, Any]:
+        """Columns ``contact_id, purchased_at, item`` and optionally ``amount_minor,
+        currency, source`` (default ``import by <name>``). Good rows land; ``errors`` lists
+        every refused row as ``{line, reason}`` (line 1 is the header). 413 over the size
+        limit; 422 (``header``) for an unusable header."""
+        text = await csv_text(request, max_import_bytes)
+        try:
+            report = await import_purchases_csv(
+                deps.sessionmaker, text, source=f"import by {session.user.username}",
+                now=deps.now(),
+            )  # fmt: skip
+        except InvalidValue as exc:
+            raise InvalidField("header", str(exc)) from exc
+        return {"imported": report.imported, "errors": to_json(report.errors)}
+
+    @router.post("/contacts/{contact_id}/purchases", status_code=201, summary="Record a purchase")
     async def create(
         session: User, contact_id: ContactId, body: PurchaseBody, response: Response
     ) -> dict[str, Any]:
@@ -68,7 +98,7 @@ def purchases_router(deps: CrmDeps) -> APIRouter:
         answer: dict[str, Any] = to_json(record)
         return answer
 
-    @router.get("/{contact_id}/purchases", summary="A contact's purchases, latest first")
+    @router.get("/contacts/{contact_id}/purchases", summary="A contact's purchases, latest first")
     async def listing(
         session: User,
         contact_id: ContactId,

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,20 +53,7 @@ async def record_purchase(
     """Store a purchase of an existing contact; ``NotFound`` for an unknown contact."""
     if await session.get(Contact, contact_id) is None:
         raise NotFound("contact", contact_id)
-    at = purchase.purchased_at
-    if at.tzinfo is None:
-        raise InvalidField("purchased_at", "must be a timezone-aware time")
-    if at > now:
-        raise InvalidField("purchased_at", "must not be in the future")
-    row = Purchase(
-        contact_id=contact_id,
-        purchased_at=at,
-        item=_text("item", purchase.item, 256),
-        amount_minor=_amount(purchase.amount_minor),
-        currency=_currency(purchase.currency),
-        source=_text("source", purchase.source, 64),
-        created_at=now,
-    )
+    row = Purchase(contact_id=contact_id, created_at=now, **checked(purchase, now=now))
     session.add(row)
     await session.flush()
     return _record(row)
@@ -100,6 +88,23 @@ async def last_purchases(
         if latest is not None:
             found[contact_id] = latest
     return found
+
+
+def checked(purchase: NewPurchase, *, now: datetime | None = None) -> dict[str, Any]:
+    """The purchase's column values; ``InvalidField`` names what is wrong. With ``now``, a
+    purchase dated later is refused."""
+    at = purchase.purchased_at
+    if at.tzinfo is None:
+        raise InvalidField("purchased_at", "must be a timezone-aware time")
+    if now is not None and at > now:
+        raise InvalidField("purchased_at", "must not be in the future")
+    return {
+        "purchased_at": at,
+        "item": _text("item", purchase.item, 256),
+        "amount_minor": _amount(purchase.amount_minor),
+        "currency": _currency(purchase.currency),
+        "source": _text("source", purchase.source, 64),
+    }
 
 
 def _record(row: Purchase) -> PurchaseRecord:

@@ -148,3 +148,45 @@ async def test_purchases_of_an_unknown_contact_are_404(crm: httpx.AsyncClient) -
     listed = await crm.get("/api/crm/contacts/424242/purchases")
     made = await crm.post("/api/crm/contacts/424242/purchases", json={"item": "Router"})
     assert (listed.status_code, made.status_code) == (404, 404)
+
+
+async def test_a_lead_imports_purchases_from_csv_with_every_refused_row_reported(
+    crm: httpx.AsyncClient, stack: Stack
+) -> None:
+    await as_user(crm, "sue")
+    contact = await new_contact(crm)
+    cid = contact["contact_id"]
+    text = (
+        "contact_id,purchased_at,item,amount_minor,currency\n"
+        f"{cid},2026-11-01T10:00:00+00:00,Router,4999,EUR\n"
+        f"{cid},2026-11-02T10:00:00+00:00,Cable,,\n"
+        "424242,2026-11-02T10:00:00+00:00,Router,1,USD\n"
+        f"{cid},yesterday,Router,1,USD\n"
+        f"{cid},2026-11-02T10:00:00,Router,1,USD\n"
+        f"{cid},2026-11-02T10:00:00+00:00,Router,1,usd\n"
+    )
+    csv_type = {"content-type": "text/csv"}
+
+    imported = await crm.post("/api/crm/purchases/import", content=text, headers=csv_type)
+    listed = await crm.get(f"/api/crm/contacts/{cid}/purchases")
+    bad_header = await crm.post(
+        "/api/crm/purchases/import", content="item\nRouter\n", headers=csv_type
+    )
+    await as_user(crm, "alice")
+    agent = await crm.post("/api/crm/purchases/import", content=text, headers=csv_type)
+
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["imported"] == 2
+    assert [(e["line"], e["reason"].split(":")[0]) for e in imported.json()["errors"]] == [
+        (4, "contact_id"),
+        (5, "purchased_at"),
+        (6, "purchased_at"),
+        (7, "currency"),
+    ]
+    assert [(p["item"], p["amount_minor"], p["currency"], p["source"])
+            for p in listed.json()["items"]] == [
+        ("Cable", 0, "USD", "import by sue"),
+        ("Router", 4999, "EUR", "import by sue"),
+    ]  # fmt: skip
+    assert (bad_header.status_code, bad_header.json()["field"]) == (422, "header")
+    assert agent.status_code == 403
