@@ -1,5 +1,6 @@
 """Purchases: recorded for an existing contact, listed latest first, refused naming the
-field when they make no sense, and the latest one as of a moment for the dialer's facts."""
+field when they make no sense, the latest one as of a moment for the dialer's facts, and a
+CSV import that lands the good rows and reports the rest by line."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from crm_core.contact_updates import delete_contact
 from crm_core.contacts import create_contact
-from crm_core.errors import InvalidField, NotFound
+from crm_core.errors import InvalidField, InvalidValue, NotFound
 from crm_core.purchases import NewPurchase, last_purchases, list_purchases, record_purchase
+from crm_core.purchases_csv import import_purchases_csv
 from tests.crm_core.conftest import T0
 
 
@@ -78,3 +80,40 @@ async def test_purchases_of_an_unknown_or_deleted_contact_are_not_found(
         with pytest.raises(NotFound):
             await list_purchases(session, ada)
         assert await last_purchases(session, [ada], now=T0) == {}
+
+
+async def test_a_csv_of_purchases_lands_its_good_rows_and_reports_the_rest(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        ada = (await create_contact(session, first_name="Ada", last_name="Lead", now=T0)).contact_id
+    text = (
+        "contact_id,purchased_at,item,amount_minor,currency,source\n"
+        f"{ada},2026-11-01T10:00:00+01:00,Router,4999,EUR,\n"
+        f"{ada},2026-11-01T10:00:00+01:00,Cable,100,USD,shop\n"
+        f"x{ada},2026-11-01T10:00:00+01:00,Router,1,USD,\n"
+        f"{ada},2026-12-01T10:00:00+00:00,Router,1,USD,\n"
+        f"{ada},2026-11-01T10:00:00+00:00,Router,-1,USD,\n"
+    )
+
+    report = await import_purchases_csv(sessions, text, source="import by sue", now=T0)
+    async with sessions() as session:
+        listed = await list_purchases(session, ada)
+
+    assert report.imported == 2
+    assert [(e.line, e.reason.split(":")[0]) for e in report.errors] == [
+        (4, "contact_id"),
+        (5, "purchased_at"),
+        (6, "amount_minor"),
+    ]
+    assert sorted((p.item, p.source) for p in listed) == [
+        ("Cable", "shop"),
+        ("Router", "import by sue"),
+    ]
+
+
+async def test_a_purchases_csv_without_its_required_columns_is_refused(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    with pytest.raises(InvalidValue, match="contact_id, purchased_at"):
+        await import_purchases_csv(sessions, "item\nRouter\n", source="x", now=T0)
