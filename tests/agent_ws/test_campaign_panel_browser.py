@@ -57,17 +57,21 @@ async def page() -> AsyncIterator[Page]:
         yield page
 
 
+async def log_in_as_sue(page: Page, live: LiveServer) -> None:
+    await page.goto(live.base + "/login")
+    await page.fill("#username", "sue")
+    await page.fill("#password", USERS["sue"][2])
+    await page.click("#login-submit")
+    await expect(page).to_have_url(live.base + "/supervisor")
+
+
 async def test_a_supervisor_creates_a_campaign_sees_its_preflight_and_starts_and_pauses_it(
     page: Page, lead_live: LiveServer, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     async with sessionmaker.begin() as session:
         await create_queue(session, name="sales", required_skill="sales")
     live = lead_live
-    await page.goto(live.base + "/login")
-    await page.fill("#username", "sue")
-    await page.fill("#password", USERS["sue"][2])
-    await page.click("#login-submit")
-    await expect(page).to_have_url(live.base + "/supervisor")
+    await log_in_as_sue(page, live)
     await expect(page.locator("#campaign-list")).to_contain_text("No campaigns yet")
 
     await page.fill("#cf-name", "<b>Gold</b> renewals")
@@ -138,11 +142,7 @@ async def test_a_supervisor_sets_retry_rules_and_suppression_periods_in_the_form
     async with sessionmaker.begin() as session:
         await create_queue(session, name="sales", required_skill="sales")
     live = lead_live
-    await page.goto(live.base + "/login")
-    await page.fill("#username", "sue")
-    await page.fill("#password", USERS["sue"][2])
-    await page.click("#login-submit")
-    await expect(page).to_have_url(live.base + "/supervisor")
+    await log_in_as_sue(page, live)
 
     await page.fill("#cf-name", "Renewals")
     await page.fill("#cf-queue", "sales")
