@@ -57,7 +57,12 @@ async def page() -> AsyncIterator[Page]:
         yield page
 
 
-async def log_in_as_sue(page: Page, live: LiveServer) -> None:
+async def log_in_as_sue(
+    page: Page, live: LiveServer, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """The queue "sales" exists; sue, a supervisor, is on the team lead's page."""
+    async with sessionmaker.begin() as session:
+        await create_queue(session, name="sales", required_skill="sales")
     await page.goto(live.base + "/login")
     await page.fill("#username", "sue")
     await page.fill("#password", USERS["sue"][2])
@@ -68,10 +73,8 @@ async def log_in_as_sue(page: Page, live: LiveServer) -> None:
 async def test_a_supervisor_creates_a_campaign_sees_its_preflight_and_starts_and_pauses_it(
     page: Page, lead_live: LiveServer, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    async with sessionmaker.begin() as session:
-        await create_queue(session, name="sales", required_skill="sales")
     live = lead_live
-    await log_in_as_sue(page, live)
+    await log_in_as_sue(page, live, sessionmaker)
     await expect(page.locator("#campaign-list")).to_contain_text("No campaigns yet")
 
     await page.fill("#cf-name", "<b>Gold</b> renewals")
@@ -139,10 +142,8 @@ async def test_a_supervisor_creates_a_campaign_sees_its_preflight_and_starts_and
 async def test_a_supervisor_sets_retry_rules_and_suppression_periods_in_the_form(
     page: Page, lead_live: LiveServer, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    async with sessionmaker.begin() as session:
-        await create_queue(session, name="sales", required_skill="sales")
     live = lead_live
-    await log_in_as_sue(page, live)
+    await log_in_as_sue(page, live, sessionmaker)
 
     await page.fill("#cf-name", "Renewals")
     await page.fill("#cf-queue", "sales")
