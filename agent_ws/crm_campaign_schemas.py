@@ -2,8 +2,10 @@
 
 Owns validation of campaign input at the edge: the mode and actions as closed sets, the
 call window as ``"HH:MM"`` local times (``"24:00"`` for the end of the day) and weekdays
-0 (Monday) .. 6, the abandon cap in percent (rounded to 0.01). crm_core checks its own rules
-again (an existing queue, an IANA zone, a window that opens before it closes).
+0 (Monday) .. 6, the abandon cap in percent (rounded to 0.01), the retry rule of each retried
+outcome (delay in seconds, a cap on attempts ending that way) and the suppression periods in
+days. crm_core checks its own rules again (an existing queue, an IANA zone, a window that opens
+before it closes, the same bounds).
 """
 
 from datetime import time
@@ -12,8 +14,9 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from crm_core.campaign_rules import MAX_PER_OUTCOME, MAX_RETRY_DELAY_S, MAX_SUPPRESS_DAYS, RetrySpec
 from crm_core.campaigns import CallWindowSpec
-from crm_core.vocabulary import Tier, ValueBand
+from crm_core.vocabulary import AttemptOutcome, Tier, ValueBand
 from dialer.campaign import CampaignAction
 from dialer.pacing import Mode
 
@@ -27,6 +30,24 @@ Percent = Annotated[float, Field(ge=0, le=100)]
 #: What the agent's campaign pop shows; the prompt left on machines ("" hangs up).
 Script = Annotated[str, StringConstraints(max_length=10_000)]
 PromptName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_/-]{0,128}$")]
+ContactedDays = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=MAX_SUPPRESS_DAYS,
+        description="Skip a lead whose contact had an interaction within this many days"
+        " (0: rule off).",
+    ),
+]
+PurchasedDays = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=MAX_SUPPRESS_DAYS,
+        description="Skip a lead whose contact bought something within this many days"
+        " (0: rule off).",
+    ),
+]
 
 
 def clock_time(text: str) -> time:
@@ -61,6 +82,46 @@ class _Window(_Strict):
         )
 
 
+class RetryRuleBody(_Strict):
+    """What follows an attempt that ended one way."""
+
+    delay_seconds: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=MAX_RETRY_DELAY_S,
+            description="Seconds before the lead is dialed again (at most 30 days).",
+        ),
+    ]
+    max_attempts: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=MAX_PER_OUTCOME,
+            description="At most this many attempts of a lead may end this way;"
+            " 1: the lead is not retried after it.",
+        ),
+    ]
+
+
+class RetriesBody(_Strict):
+    """The retry rule per outcome; an outcome left out keeps its current (or default) rule.
+    A person answering (``human``) ends the lead and has no rule."""
+
+    busy: RetryRuleBody | None = None
+    no_answer: RetryRuleBody | None = None
+    machine: RetryRuleBody | None = None
+    failed: RetryRuleBody | None = None
+
+    def specs(self) -> dict[AttemptOutcome, RetrySpec]:
+        """crm_core's rules for the outcomes this body names."""
+        return {
+            AttemptOutcome(name): RetrySpec(rule.delay_seconds, rule.max_attempts)
+            for name in ("busy", "no_answer", "machine", "failed")
+            if (rule := getattr(self, name)) is not None
+        }
+
+
 class CampaignCreateBody(_Window):
     """A new campaign (a draft). The window defaults to 09:00-20:00, Monday to Friday."""
 
@@ -75,6 +136,9 @@ class CampaignCreateBody(_Window):
     ends_at: AwareDatetime | None = None
     script: Script = ""
     machine_message: PromptName = ""
+    retries: RetriesBody | None = None
+    contacted_within_days: ContactedDays = 7
+    purchased_within_days: PurchasedDays = 30
 
 
 class CampaignPatchBody(_Window):
@@ -91,6 +155,9 @@ class CampaignPatchBody(_Window):
     ends_at: AwareDatetime | None = None
     script: Script | None = None
     machine_message: PromptName | None = None
+    retries: RetriesBody | None = None
+    contacted_within_days: ContactedDays | None = None
+    purchased_within_days: PurchasedDays | None = None
 
 
 class CampaignActionBody(_Strict):

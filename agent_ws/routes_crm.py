@@ -1,7 +1,7 @@
 """The CRM's REST API under ``/api/crm``, for the roles agent, supervisor and admin.
 
 Owns ``crm_router``, which assembles the CRM routers (contacts, interactions, service
-requests, follow-ups, do-not-call, CSV files, value pyramid, disposition codes, hotlines,
+requests, follow-ups, purchases, do-not-call, CSV files, value pyramid, disposition codes, hotlines,
 queues, campaigns, users, agents) from explicit arguments. Every route
 answers crm_core's refusals itself (``routes_crm_edge.CrmRoute``): 404 not found, 422 with
 ``field``, 409 for a version conflict (with ``current_version``), an illegal status change
@@ -24,6 +24,7 @@ from .routes_crm_edge import CrmDeps
 from .routes_crm_interactions import interactions_router
 from .routes_crm_lists import do_not_call_router, files_router
 from .routes_crm_people import agents_router, users_router
+from .routes_crm_purchases import purchases_router
 from .routes_crm_requests import follow_ups_router, requests_router
 
 if TYPE_CHECKING:  # SQLAlchemy stays crm_core's business; the edge only passes this along
@@ -55,6 +56,7 @@ def crm_router(
     # The CSV routes first: /contacts/export must not be read as /contacts/{contact_id}.
     router.include_router(files_router(deps, max_import_bytes=max_import_bytes))
     router.include_router(contacts_router(deps))
+    router.include_router(purchases_router(deps, max_import_bytes=max_import_bytes))
     router.include_router(requests_router(deps))
     router.include_router(follow_ups_router(deps))
     router.include_router(do_not_call_router(deps))

@@ -98,8 +98,9 @@ def results_router(deps: CrmDeps) -> APIRouter:
         campaign_id: CampaignId,
         examples: Annotated[int, Query(ge=0, le=50, description="lead ids per rule")] = 5,
     ) -> dict[str, Any]:
-        """``{pending, eligible, skipped, skipped_by_rule: [{rule, count, lead_ids}]}``: each
-        skipped lead under the first rule that skips it, so the counts add up."""
+        """``{pending, eligible, waiting_for_retry, skipped, skipped_by_rule: [{rule, count,
+        lead_ids}]}``: each skipped lead under the first rule that skips it, so the counts add
+        up; ``waiting_for_retry``: eligible leads still in the campaign's retry delay."""
         now = deps.now()
         async with deps.sessionmaker() as db:
             record = await campaign(db, campaign_id)
@@ -113,6 +114,7 @@ def results_router(deps: CrmDeps) -> APIRouter:
             "at": now.isoformat(),
             "pending": len(contexts),
             "eligible": found.eligible_count,
+            "waiting_for_retry": found.waiting_for_retry,
             "skipped": found.skipped_count,
             "skipped_by_rule": [
                 {"rule": rule, "count": n, "lead_ids": [int(i) for i in found.examples[rule]]}

@@ -50,12 +50,16 @@ IfMatch = Annotated[str | None, Header(description='"<version>" from the ETag')]
 def campaign_json(record: CampaignRecord) -> dict[str, Any]:
     """The campaign with its window as ``"HH:MM"`` and its cap in percent."""
     body: dict[str, Any] = to_json(
-        {k: v for k, v in _fields(record).items() if k not in ("abandon_cap", "window")}
+        {k: v for k, v in _fields(record).items() if k not in ("abandon_cap", "window", "retries")}
     )
     body["abandon_cap_percent"] = float(record.abandon_cap * 100)
     body["window_start"] = _clock(record.window.start)
     body["window_end"] = _clock(record.window.end)
     body["weekdays"] = sorted(record.window.weekdays)
+    body["retries"] = {
+        outcome.value: {"delay_seconds": spec.delay_seconds, "max_attempts": spec.max_attempts}
+        for outcome, spec in record.retries.items()
+    }
     return body
 
 
@@ -72,6 +76,10 @@ def _settings(body: CampaignCreateBody | CampaignPatchBody, base: CallWindowSpec
     sent = body.model_dump(exclude_unset=True)
     changes = {k: v for k, v in sent.items() if k not in ("window_start", "window_end")}
     changes.pop("weekdays", None)
+    if body.retries is not None:
+        changes["retries"] = body.retries.specs()
+    elif "retries" in changes:  # an explicit null changes nothing
+        del changes["retries"]
     if "abandon_cap_percent" in changes:
         changes["abandon_cap"] = cap_fraction(changes.pop("abandon_cap_percent"))
     if {"window_start", "window_end", "weekdays"} & set(sent):

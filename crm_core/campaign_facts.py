@@ -3,10 +3,10 @@
 Owns the reading of ``LeadContext``: for each pending lead, its zones (the contact's, else
 those its number's prefix may be in, else the campaign's), which of its numbers are on the
 do-not-call list at ``now``, whether the contact has an open complaint (an unresolved service
-request of category ``complaint``), when the contact last had an interaction, and the lead's
-finished attempts. The pre-flight and the
+request of category ``complaint``), when the contact last had an interaction and last bought
+something (``crm_core.purchases``), and the lead's finished attempts. The pre-flight and the
 dialer's gate (``dialer.gate.decide``) read the same context, so what the pre-flight counts
-is what the gate then does. Five queries per call, whatever the number of leads; the caller
+is what the gate then does. Six queries per call, whatever the number of leads; the caller
 turns a context into ``dialer``'s ``LeadFacts`` (crm_core imports no sibling).
 """
 
@@ -30,6 +30,7 @@ from crm_core.models import (
     Interaction,
     ServiceRequest,
 )
+from crm_core.purchases import last_purchases
 from crm_core.vocabulary import OPEN_STATUSES, AttemptOutcome, LeadState
 
 #: The service-request category that marks a complaint (suppression: open complaint).
@@ -54,6 +55,8 @@ class LeadContext:
     listed_numbers: frozenset[str]
     open_complaint: bool
     last_contacted_at: datetime | None
+    #: The contact's latest purchase at or before ``now``.
+    last_purchase_at: datetime | None
     #: Finished attempts, oldest first.
     attempts: tuple[PastAttempt, ...]
 
@@ -120,6 +123,7 @@ async def contexts_of(
     ):
         if contact_id is not None and latest is not None:
             last_contact[contact_id] = latest
+    purchased = await last_purchases(session, contacts, now=now)
     past: dict[int, list[PastAttempt]] = {}
     a = CampaignAttempt
     for lead_id, number, outcome, ended in await session.execute(
@@ -136,6 +140,7 @@ async def contexts_of(
             listed_numbers=frozenset(n for n in (lead.phone, *lead.alternates) if n in listed),
             open_complaint=lead.contact_id in complaints,
             last_contacted_at=last_contact.get(lead.contact_id),
+            last_purchase_at=purchased.get(lead.contact_id),
             attempts=tuple(past.get(lead.lead_id, ())),
         )
         for lead in leads

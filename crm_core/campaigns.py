@@ -24,9 +24,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm_core.campaign_rules import (
+    DEFAULT_CONTACTED_WITHIN_DAYS,
+    DEFAULT_PURCHASED_WITHIN_DAYS,
+    DEFAULT_RETRIES,
+    RetrySpec,
+    retries_of,
+    retry_columns,
+    suppression_days,
+)
 from crm_core.errors import AlreadyExists, InvalidField, NotFound, VersionConflict
 from crm_core.models import Campaign, Queue
-from crm_core.vocabulary import CampaignMode, CampaignStatus
+from crm_core.vocabulary import AttemptOutcome, CampaignMode, CampaignStatus
 
 DEFAULT_WEEKDAYS = frozenset(range(5))
 SCRIPT_LIMIT = 10_000
@@ -64,6 +73,10 @@ class CampaignRecord:
     version: int
     script: str = ""
     machine_message: str = ""
+    retries: Mapping[AttemptOutcome, RetrySpec] = field(default_factory=lambda: {**DEFAULT_RETRIES})
+    #: Suppression periods in days (0: the rule is off).
+    contacted_within_days: int = DEFAULT_CONTACTED_WITHIN_DAYS
+    purchased_within_days: int = DEFAULT_PURCHASED_WITHIN_DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +96,10 @@ class CampaignSettings:
     #: What the agent's campaign pop shows, and the prompt left on answering machines.
     script: str = ""
     machine_message: str = ""
+    #: Per retried outcome; an update may name only some outcomes (the rest are kept).
+    retries: Mapping[AttemptOutcome, RetrySpec] = field(default_factory=lambda: {**DEFAULT_RETRIES})
+    contacted_within_days: int = DEFAULT_CONTACTED_WITHIN_DAYS
+    purchased_within_days: int = DEFAULT_PURCHASED_WITHIN_DAYS
 
 
 async def create_campaign(
@@ -182,6 +199,9 @@ def campaign_record(row: Campaign) -> CampaignRecord:
         version=row.version,
         script=row.script,
         machine_message=row.machine_message,
+        retries=retries_of(row),
+        contacted_within_days=row.contacted_within_days,
+        purchased_within_days=row.purchased_within_days,
     )
 
 
@@ -229,6 +249,10 @@ async def _checked(session: AsyncSession, changes: Mapping[str, object]) -> dict
             if not isinstance(value, str) or not PROMPT_NAME.match(value):
                 raise InvalidField("machine_message", "a prompt name (letters, digits, - _ /)")
             values["machine_message"] = value
+        elif name == "retries":
+            values.update(retry_columns(value))
+        elif name in ("contacted_within_days", "purchased_within_days"):
+            values[name] = suppression_days(name, value)
         elif name in ("starts_at", "ends_at"):
             if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
                 raise InvalidField(name, "must be a timezone-aware time")

@@ -94,6 +94,9 @@ class Preflight:
     skipped_by_reason: dict[str, int]
     #: Up to ``examples_per_reason`` lead ids per reason, for the supervisor to inspect.
     examples: dict[str, tuple[str, ...]]
+    #: Eligible leads whose retry delay (the campaign's rule for their last outcome) is
+    #: still running at the pre-flight's ``now`` (``dialer.gate.preflight`` counts them).
+    waiting_for_retry: int = 0
 
     @property
     def skipped_count(self) -> int:

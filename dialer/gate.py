@@ -9,7 +9,7 @@ Must not read a clock or look facts up.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dialer.compliance import ComplianceRules, LeadFacts, Preflight, check, tally
 from dialer.retries import LeadHistory, RetryRules, next_attempt
@@ -75,11 +75,13 @@ def preflight(
 
     The campaign's own pre-flight: the same function the shell calls before each dial, so
     the counts are what the campaign then skips (a lead out of its call window now, or in
-    its retry delay, only waits and is counted eligible).
+    its retry delay, only waits and is counted eligible; those in their retry delay are
+    also counted in ``waiting_for_retry``).
     """
-
-    def reasons(lead: LeadFacts, history: LeadHistory) -> tuple[str, tuple[str, ...]]:
-        decision = decide(lead, history, rules, now)
-        return lead.lead_id, decision.reasons if isinstance(decision, Skip) else ()
-
-    return tally((reasons(lead, history) for lead, history in leads), examples_per_reason)
+    decided = [(lead.lead_id, decide(lead, history, rules, now)) for lead, history in leads]
+    found = tally(
+        ((lead_id, d.reasons if isinstance(d, Skip) else ()) for lead_id, d in decided),
+        examples_per_reason,
+    )
+    waiting = sum(1 for _, d in decided if isinstance(d, Wait) and d.until is not None)
+    return replace(found, waiting_for_retry=waiting)

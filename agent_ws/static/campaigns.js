@@ -1,9 +1,11 @@
 // The team lead's campaign panel: the outbound campaigns (newest first), a form that
-// creates a draft or edits the selected draft under If-Match, the life-cycle buttons the
-// selected campaign's state allows (dialer.campaign's table), its lists (priority, quota,
-// dials, yield, leads due), its pre-flight (the pending
-// leads the dialer will skip, by rule), its live monitor refreshed every few seconds, and
-// a link to the results as CSV. Everything from the CRM is rendered as text.
+// creates a draft or edits the selected draft under If-Match (with the retry rule of each
+// outcome: delay shown in minutes, sent in seconds; and the suppression periods in days),
+// the life-cycle buttons the selected campaign's state allows (dialer.campaign's table),
+// its lists (priority, quota, dials, yield, leads due), its pre-flight (the pending leads
+// the dialer will skip, by rule, and how many wait for a retry delay), its live monitor
+// refreshed every few seconds, and a link to the results as CSV. Everything from the CRM
+// is rendered as text.
 "use strict";
 
 import { element, button, getJson, postJson, refusal, requestJson } from "./api.js";
@@ -21,6 +23,8 @@ const ACTIONS = {
   stopped: [],
 };
 const state = { selected: null, etag: null, timer: null };
+// The outcomes a campaign has a retry rule for (crm_core.campaign_rules.RETRIED).
+const RETRIED = ["busy", "no_answer", "machine", "failed"];
 
 function say(text, isError = false) {
   const line = $("campaign-message");
@@ -66,6 +70,17 @@ function formFields() {
     window_end: f("cf-end"),
     abandon_cap_percent: Number(f("cf-cap")),
     max_attempts: Number(f("cf-attempts")),
+    contacted_within_days: Number(f("cf-contacted-days")),
+    purchased_within_days: Number(f("cf-purchased-days")),
+    retries: Object.fromEntries(
+      RETRIED.map((o) => [
+        o,
+        {
+          delay_seconds: Math.round(Number(f(`cf-retry-${o}-delay`)) * 60),
+          max_attempts: Number(f(`cf-retry-${o}-max`)),
+        },
+      ]),
+    ),
   };
   if (f("cf-zone")) fields.timezone = f("cf-zone");
   return fields;
@@ -81,6 +96,12 @@ function fillForm(c) {
   $("cf-cap").value = String(c.abandon_cap_percent);
   $("cf-attempts").value = String(c.max_attempts);
   $("cf-zone").value = c.timezone || "";
+  $("cf-contacted-days").value = String(c.contacted_within_days);
+  $("cf-purchased-days").value = String(c.purchased_within_days);
+  for (const o of RETRIED) {
+    $(`cf-retry-${o}-delay`).value = String(c.retries[o].delay_seconds / 60);
+    $(`cf-retry-${o}-max`).value = String(c.retries[o].max_attempts);
+  }
 }
 
 async function save(event) {
@@ -129,7 +150,8 @@ async function loadPreflight(id) {
   if (!answer.ok) return say(refusal(answer), true);
   const p = answer.body;
   $("campaign-preflight-total").textContent =
-    `${p.pending} pending leads: ${p.eligible} to dial, ${p.skipped} will be skipped`;
+    `${p.pending} pending leads: ${p.eligible} to dial, ${p.skipped} will be skipped` +
+    (p.waiting_for_retry ? ` (${p.waiting_for_retry} of those to dial wait for a retry delay)` : "");
   for (const rule of p.skipped_by_rule) {
     const item = element("li", `${rule.rule}: ${rule.count}`);
     item.dataset.rule = rule.rule;

@@ -12,6 +12,7 @@ from crm_core.models.contacts import Contact, ContactEmail, ContactPhone
 from crm_core.models.follow_ups import DoNotCallEntry, FollowUp
 from crm_core.models.interactions import DispositionCode, Interaction, InteractionSegment
 from crm_core.models.people import Agent, AgentSkill, User
+from crm_core.models.purchases import Purchase
 from crm_core.models.routing import Hotline, Queue
 from crm_core.models.service_requests import Counter, ServiceRequest, ServiceRequestChange
 
@@ -35,6 +36,7 @@ __all__ = [
     "Hotline",
     "Interaction",
     "InteractionSegment",
+    "Purchase",
     "Queue",
     "ServiceRequest",
     "ServiceRequestChange",

@@ -35,6 +35,13 @@ from crm_core.vocabulary import (
     sql_in,
 )
 
+#: The outcomes a campaign sets a retry rule for (``human`` ends a lead: no rule).
+RETRIED = ("busy", "no_answer", "machine", "failed")
+#: The longest retry delay a campaign may set: 30 days, in seconds.
+MAX_RETRY_DELAY_S = 30 * 86_400
+#: The longest suppression period a campaign may set, in days.
+MAX_SUPPRESS_DAYS = 3650
+
 
 class Campaign(Base):
     __tablename__ = "campaigns"
@@ -48,6 +55,19 @@ class Campaign(Base):
             name="window_range",
         ),
         CheckConstraint("max_attempts >= 1", name="max_attempts_positive"),
+        *(
+            CheckConstraint(
+                f"retry_{o}_delay_s BETWEEN 0 AND {MAX_RETRY_DELAY_S}"
+                f" AND retry_{o}_max BETWEEN 1 AND 100",
+                name=f"retry_{o}_range",
+            )
+            for o in RETRIED
+        ),
+        CheckConstraint(
+            f"contacted_within_days BETWEEN 0 AND {MAX_SUPPRESS_DAYS}"
+            f" AND purchased_within_days BETWEEN 0 AND {MAX_SUPPRESS_DAYS}",
+            name="suppression_days_range",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -74,6 +94,24 @@ class Campaign(Base):
     script: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: The prompt left on an answering machine ("": the dialer hangs up on machines).
     machine_message: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    # Retry rules per outcome (``dialer.retries.RetryRule``): seconds to wait after an attempt
+    # ending that way, and how many attempts of a lead may end that way (1: never retried).
+    # Server defaults are dialer.retries' defaults, so campaigns from before 0009 keep them.
+    retry_busy_delay_s: Mapped[int] = mapped_column(Integer, default=600, server_default="600")
+    retry_busy_max: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    retry_no_answer_delay_s: Mapped[int] = mapped_column(
+        Integer, default=7200, server_default="7200"
+    )
+    retry_no_answer_max: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    retry_machine_delay_s: Mapped[int] = mapped_column(
+        Integer, default=14400, server_default="14400"
+    )
+    retry_machine_max: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    retry_failed_delay_s: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    retry_failed_max: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    #: Suppression (``dialer.compliance.ComplianceRules``), in days; 0 turns the rule off.
+    contacted_within_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    purchased_within_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
 
 
 class CampaignList(Base):

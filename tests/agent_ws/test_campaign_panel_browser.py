@@ -57,17 +57,24 @@ async def page() -> AsyncIterator[Page]:
         yield page
 
 
-async def test_a_supervisor_creates_a_campaign_sees_its_preflight_and_starts_and_pauses_it(
-    page: Page, lead_live: LiveServer, sessionmaker: async_sessionmaker[AsyncSession]
+async def log_in_as_sue(
+    page: Page, live: LiveServer, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
+    """The queue "sales" exists; sue, a supervisor, is on the team lead's page."""
     async with sessionmaker.begin() as session:
         await create_queue(session, name="sales", required_skill="sales")
-    live = lead_live
     await page.goto(live.base + "/login")
     await page.fill("#username", "sue")
     await page.fill("#password", USERS["sue"][2])
     await page.click("#login-submit")
     await expect(page).to_have_url(live.base + "/supervisor")
+
+
+async def test_a_supervisor_creates_a_campaign_sees_its_preflight_and_starts_and_pauses_it(
+    page: Page, lead_live: LiveServer, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    live = lead_live
+    await log_in_as_sue(page, live, sessionmaker)
     await expect(page.locator("#campaign-list")).to_contain_text("No campaigns yet")
 
     await page.fill("#cf-name", "<b>Gold</b> renewals")
@@ -130,3 +137,45 @@ async def test_a_supervisor_creates_a_campaign_sees_its_preflight_and_starts_and
 
     stored = (await client.get(f"/api/crm/campaigns/{campaign_id}")).json()
     assert (stored["status"], stored["mode"], stored["queue"]) == ("paused", "predictive", "sales")
+
+
+async def test_a_supervisor_sets_retry_rules_and_suppression_periods_in_the_form(
+    page: Page, lead_live: LiveServer, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    live = lead_live
+    await log_in_as_sue(page, live, sessionmaker)
+
+    await page.fill("#cf-name", "Renewals")
+    await page.fill("#cf-queue", "sales")
+    await page.fill("#cf-caller", "+18005551234")
+    await page.fill("#cf-zone", "America/New_York")
+    await page.fill("#cf-retry-busy-delay", "2.5")  # minutes
+    await page.fill("#cf-retry-machine-max", "1")
+    await page.fill("#cf-purchased-days", "60")
+    await page.click("#btn-campaign-save")
+    await expect(page.locator("#campaign-state")).to_have_text("draft")
+    campaign_id = await page.locator("#campaign-list button[data-campaign]").get_attribute(
+        "data-campaign"
+    )
+    # A draft edited: the no-answer delay changes, the rest stays.
+    await page.fill("#cf-retry-no_answer-delay", "45")
+    await page.click("#btn-campaign-save")
+    await expect(page.locator("#campaign-message")).to_have_text("Campaign saved.")
+
+    client: httpx.AsyncClient = live.client()
+    await login(client, "sue")
+    stored = (await client.get(f"/api/crm/campaigns/{campaign_id}")).json()
+    assert stored["retries"] == {
+        "busy": {"delay_seconds": 150, "max_attempts": 3},
+        "no_answer": {"delay_seconds": 2700, "max_attempts": 3},
+        "machine": {"delay_seconds": 14400, "max_attempts": 1},
+        "failed": {"delay_seconds": 60, "max_attempts": 2},
+    }
+    assert (stored["contacted_within_days"], stored["purchased_within_days"]) == (7, 60)
+
+    # Opened again, the form shows what is stored.
+    await page.click("#btn-campaign-new")
+    await expect(page.locator("#cf-retry-busy-delay")).to_have_value("10")
+    await page.click(f'#campaign-list button[data-campaign="{campaign_id}"]')
+    await expect(page.locator("#cf-retry-busy-delay")).to_have_value("2.5")
+    await expect(page.locator("#cf-purchased-days")).to_have_value("60")

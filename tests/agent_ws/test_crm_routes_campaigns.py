@@ -1,6 +1,7 @@
 """The CRM's campaign routes: a lead creates a draft, edits it under If-Match, moves it along
 dialer's life cycle (409 for a move it forbids), adds leads with every skip reported, reads
-progress, and deletes only drafts; bad settings are 422 naming the field."""
+progress, and deletes only drafts; bad settings (retry rules and suppression periods too) are
+422 naming the field."""
 
 from collections.abc import AsyncIterator
 
@@ -76,8 +77,18 @@ async def test_a_lead_creates_a_draft_that_everyone_can_read(crm: httpx.AsyncCli
         ({"weekdays": [7]}, "weekdays.0"),
         ({"abandon_cap_percent": 101}, "abandon_cap_percent"),
         ({"caller_id": "ACME"}, "caller_id"),
+        ({"retries": {"busy": {"delay_seconds": -1, "max_attempts": 3}}},
+         "retries.busy.delay_seconds"),
+        ({"retries": {"busy": {"delay_seconds": 2_592_001, "max_attempts": 3}}},
+         "retries.busy.delay_seconds"),
+        ({"retries": {"failed": {"delay_seconds": 60, "max_attempts": 0}}},
+         "retries.failed.max_attempts"),
+        ({"retries": {"machine": {"delay_seconds": 60}}}, "retries.machine.max_attempts"),
+        ({"retries": {"human": {"delay_seconds": 60, "max_attempts": 2}}}, "retries.human"),
+        ({"contacted_within_days": -1}, "contacted_within_days"),
+        ({"purchased_within_days": 3651}, "purchased_within_days"),
     ],
-)
+)  # fmt: skip
 async def test_bad_settings_are_422_naming_the_field(
     crm: httpx.AsyncClient, change: dict[str, object], field: str
 ) -> None:

@@ -1,5 +1,7 @@
 """The pre-flight counts, by rule, exactly the leads the campaign then skips when the
-dialer passes each due lead through its gate (``dialer.gate.decide``) at the same moment."""
+dialer passes each due lead through its gate (``dialer.gate.decide``) at the same moment,
+with the campaign's own rules: its purchase period (a purchase 40 days ago suppresses under
+its 60 days, not under the default 30) and its busy delay (30 minutes, not the default 10)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ from agent_ws.campaign_checks import facts_of, rules_of
 from crm_core.campaign_attempts import campaign_progress, finish_attempt, start_attempt
 from crm_core.campaign_facts import COMPLAINT, contexts_of, pending_contexts
 from crm_core.campaign_leads import add_leads, due_leads, skip_lead
+from crm_core.campaign_rules import DEFAULT_RETRIES, RetrySpec
 from crm_core.campaigns import create_campaign, get_campaign
 from crm_core.contacts import NewPhone, create_contact
 from crm_core.do_not_call import add_do_not_call
 from crm_core.interactions import InteractionDraft, record_interaction
 from crm_core.models import Queue
+from crm_core.purchases import NewPurchase, record_purchase
 from crm_core.service_requests import create_request
 from crm_core.vocabulary import AttemptOutcome, Direction, LeadState, PhoneKind
 from dialer import gate
@@ -44,7 +48,13 @@ async def _seeded(session: AsyncSession) -> int:
     """A campaign (no zone of its own) whose leads meet each rule, and some that pass."""
     session.add(Queue(name="sales", required_skill="sales", description=""))
     await session.flush()
-    created = await create_campaign(session, replace(SETTINGS, timezone=None), now=T0)
+    settings = replace(
+        SETTINGS,
+        timezone=None,
+        purchased_within_days=60,
+        retries={**DEFAULT_RETRIES, AttemptOutcome.BUSY: RetrySpec(1800, 3)},
+    )
+    created = await create_campaign(session, settings, now=T0)
     chicago, tokyo = "America/Chicago", "Asia/Tokyo"
     people = {
         "fine1": await _contact(session, "Fine1", "+13125550101", chicago),
@@ -56,6 +66,8 @@ async def _seeded(session: AsyncSession) -> int:
         "complains": await _contact(session, "Complains", "+13125550107", chicago),
         "called": await _contact(session, "Called", "+13125550108", chicago),
         "busy": await _contact(session, "Busy", "+13125550109", chicago),
+        "bought": await _contact(session, "Bought", "+13125550110", chicago),
+        "bought_long_ago": await _contact(session, "Long", "+13125550111", chicago),
     }
     report = await add_leads(session, created.campaign_id, list(people.values()), now=T0)
     assert report.added == len(people)
@@ -74,21 +86,24 @@ async def _seeded(session: AsyncSession) -> int:
             contact_id=people["called"],
         ),
     )
-    # Busy a minute ago: waits for its retry delay, is not skipped.
+    for who, days in (("bought", 40), ("bought_long_ago", 61)):
+        when = NOW - timedelta(days=days)
+        await record_purchase(session, people[who], NewPurchase(when, "Router", "shop"), now=NOW)
+    # Busy 15 minutes ago: waits for the campaign's 30-minute busy delay, is not skipped.
     (busy,) = [
         r
         for r in await due_leads(session, created.campaign_id, at=T0)
         if r.contact_id == people["busy"]
     ]
     attempt = await start_attempt(
-        session, busy.lead_id, number=busy.phone, at=NOW - timedelta(minutes=2)
+        session, busy.lead_id, number=busy.phone, at=NOW - timedelta(minutes=16)
     )
     await finish_attempt(
         session,
         attempt.attempt_id,
         AttemptOutcome.BUSY,
-        at=NOW - timedelta(minutes=1),
-        next_attempt_at=NOW + timedelta(minutes=9),
+        at=NOW - timedelta(minutes=15),
+        next_attempt_at=NOW + timedelta(minutes=15),
     )
     return created.campaign_id
 
@@ -126,6 +141,7 @@ async def test_the_preflight_counts_what_the_gate_then_skips(
     assert found.skipped_by_reason == {
         "internal do-not-call": 2,
         "open complaint": 1,
+        "recent purchase": 1,
         "contacted recently": 1,
         "no time zone": 1,
     }
@@ -133,6 +149,7 @@ async def test_the_preflight_counts_what_the_gate_then_skips(
     assert {k: sorted(v) for k, v in skipped.items()} == {
         k: sorted(v) for k, v in found.examples.items()
     }
-    assert progress.leads_by_state[LeadState.SKIPPED] == found.skipped_count == 5
-    # Fine1, Fine2 dial; Tokyo waits for its window; Busy waits for its retry (not due).
-    assert found.eligible_count == 4 and dialable == 3
+    assert progress.leads_by_state[LeadState.SKIPPED] == found.skipped_count == 6
+    # Fine1, Fine2 and Long dial; Tokyo waits for its window; Busy for its retry (not due).
+    assert found.eligible_count == 5 and dialable == 4
+    assert found.waiting_for_retry == 1

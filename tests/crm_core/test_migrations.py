@@ -40,8 +40,9 @@ TABLES = {
     "campaign_attempts",
     "campaign_lists",
     "audit_log",
+    "purchases",
 }
-HEAD = "0008"
+HEAD = "0009"
 
 
 def _schema_drift(connection: Connection) -> list[Any]:

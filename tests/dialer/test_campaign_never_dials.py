@@ -1,12 +1,13 @@
 """A whole campaign run, step by step: no number on a do-not-call list, outside its call
 window, or suppressed is ever dialed, whatever the list, the mode or the retry schedule.
 
-Hypothesis draws the list (leads with their numbers, zones, do-not-call entries, some
-arriving mid-campaign, complaints, purchases, earlier contacts), the mode, the call window,
-the retry rules and the outcome of every dial. The driver does what the runtime does: on
-each tick ``pace`` says how many dials, and each candidate lead, in list order, goes through
-``dialer.gate.decide`` right before its dial. Every dial is then checked against the facts
-true at that moment with an oracle written independently of ``dialer`` (zoneinfo only).
+Hypothesis draws the list (leads with their numbers, zones, do-not-call entries and
+purchases, some of either arriving mid-campaign, complaints, earlier contacts), the mode,
+the call window, the retry rules and the outcome of every dial. The driver does what the
+runtime does: on each tick ``pace`` says how many dials, and each candidate lead, in list
+order, goes through ``dialer.gate.decide`` right before its dial. Every dial is then checked
+against the facts true at that moment with an oracle written independently of ``dialer``
+(zoneinfo only).
 """
 
 import random
@@ -49,6 +50,8 @@ class Lead:
     numbers: tuple[str, ...]
     #: When the lead's number lands on the internal do-not-call list (None: never).
     listed_at: float | None
+    #: When the lead's contact buys (again) during the campaign (None: never).
+    bought_at: float | None = None
     attempts: list[Attempt] = field(default_factory=list)
     done: bool = False
 
@@ -59,10 +62,13 @@ class Lead:
         )
         contacted = [a.at for a in self.attempts if a.outcome is Outcome.HUMAN]
         last = max([*contacted, self.facts.last_contacted_at or -1.0])
+        bought = [at for at in (self.facts.last_purchase_at, self.bought_at)
+                  if at is not None and at <= now]  # fmt: skip
         return replace(
             self.facts,
             on_internal_dnc=listed,
             last_contacted_at=None if last < 0 else last,
+            last_purchase_at=max(bought, default=None),
             attempts=len(self.attempts),
         )
 
@@ -80,7 +86,7 @@ def leads(draw: st.DrawFn) -> Lead:
         last_contacted_at=draw(MAYBE_TIME),
         last_purchase_at=draw(MAYBE_TIME),
     )
-    return Lead(facts, numbers, draw(MAYBE_TIME))
+    return Lead(facts, numbers, draw(MAYBE_TIME), draw(MAYBE_TIME))
 
 
 RETRIES = st.builds(

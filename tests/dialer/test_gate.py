@@ -7,7 +7,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from dialer.compliance import DAY, ComplianceRules, LeadFacts, check
-from dialer.gate import ATTEMPTS_OVER, CampaignRules, Dial, Skip, Wait, decide
+from dialer.gate import ATTEMPTS_OVER, CampaignRules, Dial, Skip, Wait, decide, preflight
 from dialer.retries import Attempt, LeadHistory, Outcome, RetryRule, RetryRules, next_attempt
 from dialer.windows import may_dial, utc_from_timestamp
 
@@ -85,3 +85,20 @@ def test_a_dial_never_breaks_dnc_window_suppression_or_retry_rules(
     assert may_dial(lead.zones, utc_from_timestamp(now), rules.window).allowed
     nxt = next_attempt(history, rules.retries, now)
     assert nxt is not None and nxt.due_at <= now and nxt.number == decision.number
+
+
+def test_the_preflight_counts_leads_in_their_retry_delay_by_the_campaigns_own_delay() -> None:
+    """A busy line 15 minutes ago: still waiting under a 30-minute busy rule, due now under a
+    10-minute one. Waiting leads stay eligible; the count says how many wait."""
+    busy_15_min_ago = LeadHistory(("p",), (Attempt("p", Outcome.BUSY, OPEN - 900),))
+    leads = [(LeadFacts("fresh", NY), FRESH), (LeadFacts("busy", NY), busy_15_min_ago)]
+
+    def rules(busy_delay: float) -> CampaignRules:
+        retries = RetryRules({Outcome.BUSY: RetryRule(busy_delay, 3)}, max_attempts=3)
+        return CampaignRules(retries=retries)
+
+    slow = preflight(leads, rules(1800), OPEN)
+    quick = preflight(leads, rules(600), OPEN)
+
+    assert (slow.eligible_count, slow.skipped_count, slow.waiting_for_retry) == (2, 0, 1)
+    assert (quick.eligible_count, quick.skipped_count, quick.waiting_for_retry) == (2, 0, 0)

@@ -99,3 +99,48 @@ def test_retries_never_exceed_the_caps_nor_reuse_a_failed_number(
     assert len(lead.attempts) <= RULES.max_attempts
     for outcome, rule in RULES.per_outcome.items():
         assert sum(a.outcome is outcome for a in lead.attempts) <= rule.max_attempts
+
+
+#: A campaign's own rules: every outcome with a delay of its own.
+OWN = RetryRules(
+    {
+        B: RetryRule(delay=90, max_attempts=4),
+        N: RetryRule(delay=1800, max_attempts=4),
+        M: RetryRule(delay=86_400, max_attempts=4),
+        F: RetryRule(delay=5, max_attempts=4),
+    },
+    max_attempts=10,
+)
+
+
+@pytest.mark.parametrize(("outcome", "delay"), [(B, 90.0), (N, 1800.0), (M, 86_400.0), (F, 5.0)])
+def test_each_outcome_waits_the_delay_its_own_rule_sets(outcome: Outcome, delay: float) -> None:
+    lead = history("p a", ("p", outcome, NOW))
+    found = next_attempt(lead, OWN, NOW)
+    assert found is not None and found.due_at == NOW + delay
+
+
+def test_a_zero_delay_redials_at_once() -> None:
+    at_once = RetryRules({B: RetryRule(delay=0, max_attempts=3)}, max_attempts=3)
+    assert next_attempt(history("p", ("p", B, NOW)), at_once, NOW) == NextAttempt("p", NOW, 2)
+
+
+def test_an_outcome_capped_at_one_attempt_is_never_retried_while_others_are() -> None:
+    no_busy_retry = RetryRules({B: RetryRule(60, 1), N: RetryRule(60, 3)}, max_attempts=5)
+    assert next_attempt(history("p", ("p", B, NOW)), no_busy_retry, NOW) is None
+    assert next_attempt(history("p", ("p", N, NOW)), no_busy_retry, NOW) is not None
+    # The cap counts attempts ending that way, not in a row: a later busy ends the lead.
+    mixed = history("p", ("p", N, 0), ("p", B, NOW))
+    assert next_attempt(mixed, no_busy_retry, NOW) is None
+
+
+def test_the_default_rules_are_the_documented_ones() -> None:
+    """docs/dialer.md: busy again after 10 minutes (3 at most), no answer after 2 hours (3),
+    machine after 4 hours (2), failed after 1 minute (2); 5 attempts in all."""
+    assert RetryRules().per_outcome == {
+        B: RetryRule(600, 3),
+        N: RetryRule(7200, 3),
+        M: RetryRule(14_400, 2),
+        F: RetryRule(60, 2),
+    }
+    assert RetryRules().max_attempts == 5
