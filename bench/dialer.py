@@ -9,6 +9,12 @@ the same lists (same seed: the same people, who answer or not the same way), at 
 rates of 15%, 25% and 40%, for three seeds; then one shift whose answer rate falls from
 25% to 10% at mid-shift. The ledger starts empty each shift (a new campaign).
 
+Each mode rings for the product's default ring time (``callcenter.settings``): progressive
+30 s, which the network's 20–30 s no-answer ends first; predictive 18 s, after which the
+dialer hangs up a dial still ringing (nobody in this model answers after 16 s, so nobody
+is lost; ``lost`` counts them if a model had such people). For reference the study also
+prints progressive at the predictive ring time, and that ratio.
+
 The pacer's answer rate is the share of people among the last 500 dials (a live estimate
 that follows a change within minutes). The figures: talk minutes per agent-hour and the
 abandon rate (abandoned ÷ live answers) of each shift, the predictive ÷ progressive
@@ -27,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from callcenter.settings import Settings
 from dialer.abandon import DAY, AbandonLedger
 from dialer.pacing import Mode, PacingConfig, PacingState, pace
 from sim.outbound import Floor, FloorView, OutboundResult, run_outbound
@@ -45,6 +52,11 @@ TARGET = Fraction(3, 200)
 SETTLED = 100
 #: Dials in the live answer-rate estimate (about 8 minutes of dialling at 15%).
 RECENT = 500
+#: The product's ring times (the dialer hangs up a dial still ringing after them).
+RING = {
+    Mode.PROGRESSIVE: float(Settings().dialer_ring_seconds),
+    Mode.PREDICTIVE: float(Settings().dialer_predictive_ring_seconds),
+}
 
 
 @dataclass
@@ -59,6 +71,8 @@ class DialerPacer:
     talks: int = 0
     #: (live answers, abandons) after each live answer: the ledger's rate over time.
     history: list[tuple[int, int]] = field(default_factory=list)
+    #: Live answers after which the 30-day or the day's rate stood above the legal cap.
+    over_cap: int = 0
 
     def dials_to_start(self, view: FloorView) -> int:
         now = view.now
@@ -83,6 +97,8 @@ class DialerPacer:
         self.ledger = self.ledger.record(EPOCH + now, abandoned=abandoned)
         totals = self.ledger.totals(EPOCH + now)
         self.history.append((totals.live_answered, totals.abandoned))
+        day = self.ledger.day_rate(EPOCH + now)
+        self.over_cap += max(self.ledger.rate(EPOCH + now), day) > self.ledger.cap
 
     def agent_freed(self, now: float, talk_seconds: float) -> None:
         self.talk_total += talk_seconds
@@ -98,6 +114,8 @@ class DialerPacer:
 class Shift:
     result: OutboundResult
     worst_rate: float
+    #: Live answers after which the ledger (30-day or day) stood above the cap: 0 is the law.
+    over_cap: int
 
     @property
     def abandon_rate(self) -> float:
@@ -105,11 +123,14 @@ class Shift:
         return self.result.abandoned / live if live else 0.0
 
 
-def run_shift(mode: Mode, answer_rate: StepRate, seed: int, hours: float = 8.0) -> Shift:
+def run_shift(
+    mode: Mode, answer_rate: StepRate, seed: int, hours: float = 8.0, ring: float | None = None
+) -> Shift:
+    """One shift of ``mode`` dialling the list of ``seed``; ``ring`` defaults to the mode's."""
     pacer = DialerPacer(PacingConfig(mode=mode, target_abandon=TARGET))
-    floor = Floor(agents=20, shift=hours * 3600)
+    floor = Floor(agents=20, shift=hours * 3600, ring_timeout=ring or RING[mode])
     result = run_outbound(pacer, DialTraffic(answer_rate), floor, seed)
-    return Shift(result, pacer.worst_rate())
+    return Shift(result, pacer.worst_rate(), pacer.over_cap)
 
 
 def rolling_worst(answers: Sequence[tuple[float, bool]], window: float) -> float:
@@ -132,21 +153,38 @@ def line(label: str, shift: Shift) -> str:
         f"{label:<28} talk {r.talk_minutes_per_agent_hour:5.1f} min/agent-h"
         f"  dials {r.dials:6d}  live {r.live_answered:5d}  abandoned {r.abandoned:3d}"
         f" ({shift.abandon_rate:.2%}, worst 30-day {shift.worst_rate:.2%})"
+        f" over cap {shift.over_cap} lost {r.lost}"
     )
 
 
 def study(rates: Sequence[float], seeds: Sequence[int], hours: float) -> None:
+    short = RING[Mode.PREDICTIVE]
     for rate in rates:
-        ratios = []
+        ratios, same_ring = [], []
         for seed in seeds:
-            progressive = run_shift(Mode.PROGRESSIVE, StepRate.constant(rate), seed, hours)
-            predictive = run_shift(Mode.PREDICTIVE, StepRate.constant(rate), seed, hours)
-            prog = progressive.result.talk_minutes_per_agent_hour
-            ratio = predictive.result.talk_minutes_per_agent_hour / prog if prog else 0.0
+            answers = StepRate.constant(rate)
+            progressive = run_shift(Mode.PROGRESSIVE, answers, seed, hours)
+            predictive = run_shift(Mode.PREDICTIVE, answers, seed, hours)
+            reference = run_shift(Mode.PROGRESSIVE, answers, seed, hours, ring=short)
+            talk = predictive.result.talk_minutes_per_agent_hour
+            ratio = _ratio(talk, progressive)
             ratios.append(ratio)
+            same_ring.append(_ratio(talk, reference))
             print(line(f"{rate:.0%} seed {seed} progressive", progressive))
             print(line(f"{rate:.0%} seed {seed} predictive", predictive) + f"  ×{ratio:.2f}")
-        print(f"{rate:.0%}: predictive ÷ progressive talk, mean ×{statistics.fmean(ratios):.2f}")
+            print(
+                line(f"{rate:.0%} seed {seed} progr. {short:g} s ring", reference)
+                + f"  ×{same_ring[-1]:.2f}"
+            )
+        print(
+            f"{rate:.0%}: predictive ÷ progressive talk, mean ×{statistics.fmean(ratios):.2f}"
+            f" (progressive at {short:g} s too: ×{statistics.fmean(same_ring):.2f})"
+        )
+
+
+def _ratio(talk: float, baseline: Shift) -> float:
+    base = baseline.result.talk_minutes_per_agent_hour
+    return talk / base if base else 0.0
 
 
 def falling(seeds: Sequence[int], hours: float) -> None:
@@ -175,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(
         f"20 agents, talk exp(120 s), wrap-up 15 s, answer 4-16 s, no answer 20-30 s,"
-        f" AMD 1.3 s, {args.hours:g} h shift, cap {CAP}, pacer target {TARGET}, goal {GOAL}"
+        f" AMD 1.3 s, {args.hours:g} h shift, cap {CAP}, pacer target {TARGET}, goal {GOAL},"
+        f" ring {RING[Mode.PROGRESSIVE]:g} s progressive, {RING[Mode.PREDICTIVE]:g} s predictive"
     )
     study(args.rates, args.seeds, args.hours)
     falling(args.seeds, args.hours)

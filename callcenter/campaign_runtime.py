@@ -93,6 +93,7 @@ class CampaignRuntime:
         telephony: Callable[[], Telephony | None],
         trunk: str,
         ring_ms: int,
+        predictive_ring_ms: int,
         wrap_up_seconds: float,
     ) -> None:
         self.store = store
@@ -105,6 +106,7 @@ class CampaignRuntime:
         self._telephony = telephony
         self._trunk = trunk
         self._ring_ms = max(ring_ms, MIN_RING_MS)
+        self._predictive_ring_ms = max(predictive_ring_ms, MIN_RING_MS)
         self._sequence = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._placing: set[int] = set()
@@ -235,6 +237,15 @@ class CampaignRuntime:
         self.dials[call_id] = dial
         self.spawn(self._originate(dial), f"dial-{call_id}")
 
+    def ring_ms(self, mode: CampaignMode) -> int:
+        """How long a dial rings before the PBX gives it up (Originate's ``Timeout``).
+
+        Predictive dials ring shorter: until its end is reported a dial counts among the
+        calls in flight that the abandon cap's worst-case bound allows (``dialer.pacing``),
+        so a dial nobody is likely to answer any more keeps the next one from being placed.
+        """
+        return self._predictive_ring_ms if mode is CampaignMode.PREDICTIVE else self._ring_ms
+
     async def _originate(self, dial: LiveDial) -> None:
         digits = dial.number.lstrip("+")
         telephony = self._telephony()
@@ -243,7 +254,7 @@ class CampaignRuntime:
             context=DIALER_CONTEXT,
             exten=digits,
             caller_id=dial.run.campaign.caller_id,
-            timeout_ms=self._ring_ms,
+            timeout_ms=self.ring_ms(dial.run.campaign.mode),
             variables={"CTI_CALL_ID": dial.call_id},
             channel_id=dial.call_id,
         )

@@ -39,6 +39,7 @@ def build_dialer(
         telephony=telephony,
         trunk=settings.dialer_trunk,
         ring_ms=settings.dialer_ring_seconds * 1000,
+        predictive_ring_ms=settings.dialer_predictive_ring_seconds * 1000,
         wrap_up_seconds=settings.wrap_up_seconds,
     )
     calls = CampaignCalls(

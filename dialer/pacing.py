@@ -34,7 +34,10 @@ flight may not exceed the number for which *all of them answering at once* keeps
 ledger at or under the legal cap. If ``n`` calls are in flight, ``F`` agents free, the
 ledger holds ``L`` live answers and ``B`` abandons, the worst case adds ``n`` answers and
 ``n − F`` abandons, so ``n ≤ (F + cap·L − B) ÷ (1 − cap)``. When the 30-day rate has
-reached the cap, pacing is progressive (1:1): progressive calls never abandon.
+reached the cap, pacing is progressive (1:1): progressive calls never abandon. A dial
+counts in ``n`` until the shell reports its end (while it rings it may still be answered),
+so it is the dialer's ring timeout, not a guess about who will answer, that frees a place:
+predictive campaigns ring shorter for that reason (``docs/dialer.md``, "Ring time").
 """
 
 import math

@@ -12,7 +12,10 @@ then bridged to the longest-free agent. If none is free, the call waits for the 
 agent to free, but only until ``max_connect`` seconds after the answer (the 2-second
 rule, detection time included); then it hears the safe-harbour message and counts as
 abandoned. Machines and unanswered dials end without an agent. Only a person's answer is
-a live answer. Must not import any other package of this repository.
+a live answer. The dialer may hang up a dial that still rings after ``ring_timeout``
+seconds (as the product's Originate timeout does): the dial then ends as unanswered at
+that second, and a person or machine who would have answered later is never reached
+(counted in ``lost``). Must not import any other package of this repository.
 """
 
 import bisect
@@ -66,6 +69,13 @@ class Floor:
     max_connect: float = 2.0
     shift: float = 8 * 3600.0
     tick: float = 1.0
+    #: The dialer's own ring timeout (Originate's): an unanswered dial is hung up after
+    #: this many seconds; ``None`` lets it ring until the network gives up.
+    ring_timeout: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.ring_timeout is not None and self.ring_timeout <= 0:
+            raise ValueError("ring_timeout must be positive")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +84,8 @@ class OutboundResult:
     shift: float
     dials: int
     machines: int
+    #: People (or machines) who would have answered after the dialer's ring timeout.
+    lost: int
     #: Talk seconds inside the shift (a call still going at the end counts up to the end).
     talk_seconds: float
     #: Every live answer in time order: (second, abandoned).
@@ -109,6 +121,7 @@ class _Run:
     awaiting: deque[tuple[int, float, Lead, Event]] = field(default_factory=deque)
     dials: int = 0
     machines: int = 0
+    lost: int = 0
     talk: float = 0.0
     answers: list[tuple[float, bool]] = field(default_factory=list)
 
@@ -139,6 +152,12 @@ class _Run:
         self.dials += 1
         self.dialling[dial_id] = now
         fate, ring = self.traffic.fate(lead, now)
+        limit = self.floor.ring_timeout
+        if limit is not None and ring > limit:
+            # Hung up by the dialer while still ringing: whoever would have answered later
+            # is never reached, and the dialer sees an unanswered dial.
+            self.lost += fate is not DialFate.NO_ANSWER
+            fate, ring = DialFate.NO_ANSWER, limit
         ends = ring if fate is DialFate.NO_ANSWER else ring + self.floor.amd
         self.time.call_later(ends, lambda: self.dial_ended(dial_id, lead, fate, ring))
 
@@ -207,5 +226,11 @@ def run_outbound(pacer: Pacer, traffic: DialTraffic, floor: Floor, seed: int) ->
     run.time.call_at(0.0, run.tick)
     run.time.run()
     return OutboundResult(
-        floor.agents, floor.shift, run.dials, run.machines, run.talk, tuple(sorted(run.answers))
+        floor.agents,
+        floor.shift,
+        run.dials,
+        run.machines,
+        run.lost,
+        run.talk,
+        tuple(sorted(run.answers)),
     )

@@ -18,7 +18,16 @@ def test_the_dialer_bench_prints_both_modes_the_ratio_and_the_fall(
 ) -> None:
     assert main(["--seeds", "1", "--hours", "0.5", "--rates", "0.25"]) == 0
     out = capsys.readouterr().out
-    for figure in ("progressive", "predictive", "min/agent-h", "×", "25%→10%", "worst rolling"):
+    figures = (
+        "progressive",
+        "predictive",
+        "18 s ring",
+        "over cap 0",
+        "×",
+        "25%→10%",
+        "worst rolling",
+    )
+    for figure in figures:
         assert figure in out
 
 
@@ -29,7 +38,7 @@ def test_predictive_never_takes_the_ledger_over_the_cap(rate: StepRate) -> None:
     for answers, (_, abandoned) in enumerate(shift.result.answers, start=1):
         abandons += abandoned
         assert Fraction(abandons, answers) <= CAP
-    assert shift.result.live_answered > 0
+    assert shift.result.live_answered > 0 and shift.over_cap == 0
 
 
 def test_progressive_on_the_same_floor_never_abandons() -> None:

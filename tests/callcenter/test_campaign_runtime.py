@@ -87,11 +87,14 @@ class FakePbx:
         return OriginateResult(UniqueId(command.channel_id or ""), ChannelName("x"), None)
 
 
-def runtime(store: FakeStore, pbx: FakePbx, ring_ms: int = 30_000) -> CampaignRuntime:
+def runtime(
+    store: FakeStore, pbx: FakePbx, ring_ms: int = 30_000, predictive_ring_ms: int = 18_000
+) -> CampaignRuntime:
     clock = LoopClock(wall_start=NOW.timestamp())
     return CampaignRuntime(
         store=store, hub=Hub(clock=clock), clock=clock,  # type: ignore[arg-type]
-        telephony=lambda: pbx, trunk="trunk", ring_ms=ring_ms, wrap_up_seconds=15.0,  # type: ignore[arg-type,return-value]
+        telephony=lambda: pbx, trunk="trunk", ring_ms=ring_ms,  # type: ignore[arg-type,return-value]
+        predictive_ring_ms=predictive_ring_ms, wrap_up_seconds=15.0,
     )  # fmt: skip
 
 
@@ -133,6 +136,28 @@ async def test_a_progressive_campaign_dials_one_lead_per_free_agent_through_the_
     # Both dials are in flight: no agent is left uncovered, so nothing more is placed.
     await rt.pace_campaign(run)
     assert len(store.started) == 2
+
+
+@pytest.mark.parametrize(
+    ("mode", "predictive_ring_ms", "timeout_ms"),
+    [
+        (CampaignMode.PREDICTIVE, 18_000, 18_000),
+        (CampaignMode.PREDICTIVE, 9_000, 15_000),  # never under the law's 15 s
+        (CampaignMode.PROGRESSIVE, 18_000, 30_000),
+    ],
+)
+async def test_a_predictive_campaign_rings_its_dials_for_the_predictive_ring_time(
+    mode: CampaignMode, predictive_ring_ms: int, timeout_ms: int
+) -> None:
+    store = FakeStore([due(2, "+12125550002")])
+    pbx = FakePbx()
+    rt = runtime(store, pbx, ring_ms=30_000, predictive_ring_ms=predictive_ring_ms)
+    run = running(rt, mode)
+    rt.seats.sit("alice", 1, "1001", 0.0)
+    await rt.pace_campaign(run)
+    await settle_tasks()
+    [sent] = pbx.sent
+    assert sent.timeout_ms == timeout_ms
 
 
 @pytest.mark.parametrize(("reason", "outcome"), [(5, Outcome.BUSY), (3, Outcome.NO_ANSWER),

@@ -96,3 +96,10 @@ def test_the_dialer_ring_time_is_refused_under_the_laws_fifteen_seconds() -> Non
     with pytest.raises(SettingsError, match="CALLCENTER_DIALER_RING_SECONDS"):
         from_env({"CALLCENTER_DIALER_RING_SECONDS": "10"})
     assert from_env({"CALLCENTER_DIALER_RING_SECONDS": "15"}).dialer_ring_seconds == 15
+
+
+def test_the_predictive_ring_time_is_refused_under_the_laws_fifteen_seconds() -> None:
+    with pytest.raises(SettingsError, match="CALLCENTER_DIALER_PREDICTIVE_RING_SECONDS=14"):
+        from_env({"CALLCENTER_DIALER_PREDICTIVE_RING_SECONDS": "14"})
+    env = {"CALLCENTER_DIALER_PREDICTIVE_RING_SECONDS": "15"}
+    assert from_env(env).dialer_predictive_ring_seconds == 15
