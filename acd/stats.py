@@ -41,6 +41,18 @@ class QueueFigures:
     wrap_up: float = 0.0
     longest_wait: float = 0.0
 
+    @property
+    def answered(self) -> int:
+        return self.service.answered
+
+    @property
+    def abandoned(self) -> int:
+        return self.service.abandoned
+
+    @property
+    def short_abandoned(self) -> int:
+        return self.service.short_abandoned
+
     def report(self) -> dict[str, float | int | None]:
         service = self.service
         return {

@@ -13,7 +13,7 @@ from acd.events import CallFinished, CallQueued
 from acd.states import AgentState
 from crm_core.db import make_engine, make_sessionmaker
 from crm_core.segments import interaction_segments
-from cti.ids import AgentId
+from cti.ids import AgentId, CallId
 from tests.e2e.harness import DEADLINE, HOTLINE, AgentTab, Stack, ready_agent, running_stack, until
 from tests.e2e.test_hotline_call import GRACE, interactions
 from tests.virtual_time import run_in_virtual_time
@@ -191,7 +191,7 @@ def test_the_colleague_is_on_call_from_the_consults_answer_to_the_calls_end_then
                 stack.app.bus.subscribe(CallQueued, queued.append)
                 second = await stack.sim.place_call(OTHER_CALLER, HOTLINE, digits=["2"])
                 await until(lambda: bool(queued), within=DEADLINE)
-                assert engine.offer_for(second.uniqueid) is None
+                assert engine.offer_for(CallId(second.uniqueid)) is None
 
                 assert (await post(alice, "consult/complete"))[0] == 200
                 await alice.expect("agent_state", lambda d: d["state"] == "wrap_up")
