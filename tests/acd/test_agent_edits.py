@@ -167,13 +167,19 @@ def test_a_retired_agent_at_their_desk_is_signed_out_and_forgotten(
         engine.sign_in(ALICE)
 
 
-def test_a_retired_agent_on_a_call_finishes_it_and_is_forgotten_after_wrap_up(
-    engine: AcdEngine, time: VirtualTime
-) -> None:
+def retired_on_a_call(engine: AcdEngine) -> CallId:
+    """Alice answers a call, then an admin removes her."""
     ready(engine, ALICE)
     call = enqueue(engine, "c1", SALES)
     answer(engine, call)
     engine.retire_agent(ALICE)
+    return call
+
+
+def test_a_retired_agent_on_a_call_finishes_it_and_is_forgotten_after_wrap_up(
+    engine: AcdEngine, time: VirtualTime
+) -> None:
+    call = retired_on_a_call(engine)
     assert engine.agent(ALICE).state is AgentState.ON_CALL
     engine.call_ended(call)
     assert engine.agent(ALICE).state is AgentState.WRAP_UP
@@ -184,10 +190,7 @@ def test_a_retired_agent_on_a_call_finishes_it_and_is_forgotten_after_wrap_up(
 def test_an_agent_kept_again_before_their_call_ends_stays(
     engine: AcdEngine, time: VirtualTime
 ) -> None:
-    ready(engine, ALICE)
-    call = enqueue(engine, "c1", SALES)
-    answer(engine, call)
-    engine.retire_agent(ALICE)
+    call = retired_on_a_call(engine)
     engine.keep_agent(AgentProfile(ALICE, "Alice", "PJSIP/1001", {"sales": 5}))
     engine.call_ended(call)
     time.advance(31)
