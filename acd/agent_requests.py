@@ -1,42 +1,20 @@
-"""What agents ask and what happens to them: sign in and out, ready and not ready, skill
-edits, the end of a call and its wrap-up, their phone changing state.
+"""What agents ask and what happens to them: sign in and out, ready and not ready, the end
+of a call and its wrap-up, a call joined outside an offer, their phone changing state.
 
-Owns ``AgentRequests``: each request goes through ``states.transition`` (via
-``EngineCore._change``) and, when it may free an agent, a routing pass.
+Owns ``AgentRequests`` (over ``AgentEdits``, an admin's edits): each request goes through
+``states.transition`` (via ``EngineCore._change``) and, when it may free an agent, a
+routing pass.
 """
 
-import dataclasses
-from collections.abc import Mapping
-
-from acd.engine_core import EngineCore
-from acd.errors import UnknownAgent, WrapUpLocked
+from acd.agent_edits import AgentEdits
+from acd.errors import UnknownQueue, WrapUpLocked
 from acd.events import CallFinished
-from acd.model import AgentProfile, AgentStatus, WrapUpMode
-from acd.states import AgentAction, AgentState
-from cti.ids import AgentId, CallId
+from acd.model import AgentStatus, WrapUpMode
+from acd.states import AgentAction, AgentState, transition
+from cti.ids import AgentId, CallId, QueueName
 
 
-class AgentRequests(EngineCore):
-    def add_agent(self, profile: AgentProfile) -> None:
-        now = self._clock.now()
-        self._ready.discard(profile.agent_id)
-        self._agents[profile.agent_id] = AgentStatus(profile, since=now, idle_since=now)
-
-    def agent(self, agent_id: AgentId) -> AgentStatus:
-        try:
-            return self._agents[agent_id]
-        except KeyError:
-            raise UnknownAgent(agent_id) from None
-
-    def set_skills(self, agent_id: AgentId, skills: Mapping[str, int]) -> None:
-        """An edit of the agent's skills, effective for the next decision whatever their state."""
-        agent = self.agent(agent_id)
-        agent.profile = dataclasses.replace(agent.profile, skills=dict(skills))
-        if agent.state is AgentState.READY and self._ready.add(agent):
-            self._freed.append(agent_id)
-        self._dirty |= self._line.preferring(agent_id)  # a window needs their skills
-        self._dispatch()
-
+class AgentRequests(AgentEdits):
     def sign_in(self, agent_id: AgentId) -> None:
         self._change(self.agent(agent_id), AgentAction.SIGN_IN, "signed in")
 
@@ -92,9 +70,36 @@ class AgentRequests(EngineCore):
         if talking is None:
             return
         agent_id, queue, connected_at = talking
-        agent = self._agents[agent_id]
-        now = self._clock.now()
         self._decisions.pop(call_id, None)
+        self._after_call(self._agents[agent_id], call_id, queue, connected_at)
+
+    def join_call(
+        self, agent_id: AgentId, call_id: CallId, queue: QueueName, reason: str | None = None
+    ) -> None:
+        """The agent talks on a call the ACD did not offer them (a colleague who answered an
+        attended transfer's consultation): on call, offered nothing, until ``leave_call``;
+        then wrap-up as ``queue`` says. Refused unless they are ready or not ready."""
+        if queue not in self.queues:
+            raise UnknownQueue(queue)
+        agent = self.agent(agent_id)
+        transition(agent.state, AgentAction.JOIN_CALL)  # refuse before changing anything
+        agent.call_id = call_id
+        self._joined[agent_id] = (call_id, queue, self._clock.now())
+        self._change(agent, AgentAction.JOIN_CALL, reason)
+        self._dispatch()  # calls held for them as preferred agent may hold on
+
+    def leave_call(self, agent_id: AgentId) -> None:
+        """The call the agent joined (``join_call``) is over for them: wrap-up follows."""
+        joined = self._joined.pop(agent_id, None)
+        if joined is not None:
+            call_id, queue, since = joined
+            self._after_call(self._agents[agent_id], call_id, queue, since)
+
+    def _after_call(
+        self, agent: AgentStatus, call_id: CallId, queue: QueueName, connected_at: float
+    ) -> None:
+        agent_id = agent.profile.agent_id
+        now = self._clock.now()
         self._publish(CallFinished(call_id, agent_id, now - connected_at, now))
         self._change(agent, AgentAction.END_CALL, None)
         agent.idle_since = now
@@ -111,8 +116,8 @@ class AgentRequests(EngineCore):
         self._agent_timers.set(agent_id, seconds, lambda: self._wrap_up_expired(agent_id, call_id))
 
     def _wrap_up_expired(self, agent_id: AgentId, call_id: CallId) -> None:
-        agent = self._agents[agent_id]
-        if agent.state is AgentState.WRAP_UP and agent.call_id == call_id:
+        agent = self._agents.get(agent_id)
+        if agent is not None and agent.state is AgentState.WRAP_UP and agent.call_id == call_id:
             self._agent_timers.fired(agent_id)
             self._change(agent, AgentAction.GO_READY, "wrap-up time over")
             self._dispatch()

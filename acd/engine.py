@@ -9,8 +9,9 @@ from the injected ``Clock`` and schedules only through the injected ``Scheduler`
 event loop in production, a virtual-time loop in tests). It publishes ``acd.events``
 through a plain callable and never awaits anything, so it can run inside any handler.
 
-``AcdEngine`` is assembled from one part per kind of fact: ``agent_requests`` (agents'
-requests, wrap-up, phones), ``queue_entry`` (calls entering and leaving the line),
+``AcdEngine`` is assembled from one part per kind of fact: ``agent_edits`` (an admin's
+edits of the agents), ``agent_requests`` (agents' requests, wrap-up, calls joined outside an
+offer, phones), ``queue_entry`` (calls entering and leaving the line),
 ``offers`` (dial outcomes), all over ``engine_core`` (state, state changes, the routing
 pass, timed moments). Its names are re-exported here for the shell.
 """

@@ -85,6 +85,8 @@ class EngineCore(ABC):
         self._call_timers: Timers[CallId] = Timers(scheduler)
         self._decisions: dict[CallId, RoutingTrace] = {}
         self._talking: dict[CallId, tuple[AgentId, QueueName, float]] = {}
+        #: Agents on a call they joined outside an offer (``AgentRequests.join_call``).
+        self._joined: dict[AgentId, tuple[CallId, QueueName, float]] = {}
         self._offers: dict[CallId, Offer] = {}
         #: What changed since the last pass (see the module docstring).
         self._dirty: set[CallId] = set()
@@ -116,6 +118,15 @@ class EngineCore(ABC):
                 agent_id, new_state.value, previous.value, reason, now - since, agent.call_id, now
             )
         )
+        if agent.retiring and new_state in (AgentState.READY, AgentState.NOT_READY):
+            self._retire(agent)  # their last call's work is over
+
+    def _retire(self, agent: AgentStatus) -> None:
+        """Sign out and forget an agent who is no longer one (``acd.agent_edits``)."""
+        agent.retiring = False
+        self._change(agent, AgentAction.SIGN_OUT, "no longer an agent")
+        self._agent_timers.cancel(agent.profile.agent_id)
+        del self._agents[agent.profile.agent_id]
 
     def _release(self, call: WaitingCall, reason: str) -> None:
         """Undo the call's reservation: its agent is ready again, the call open again."""

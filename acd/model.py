@@ -37,6 +37,9 @@ class AgentStatus:
     call_id: CallId | None = None
     #: Under ``WrapUpMode.TIMED_NO_EARLY_EXIT``: the agent may not leave wrap-up before this.
     wrap_up_locked_until: float | None = None
+    #: No longer an agent (removed or deactivated by an admin) while attached to a call:
+    #: signed out and forgotten as soon as that call's work is over (``acd.agent_edits``).
+    retiring: bool = False
 
 
 class OverflowAction(StrEnum):

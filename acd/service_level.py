@@ -10,7 +10,8 @@ Rules:
   leave otherwise (a lost session, an overflow into another queue) are not counted here.
 - Service level = calls answered within ``answer_within`` seconds / calls offered
   (abandoned calls count against it). Abandonment = abandoned / offered. ``None`` when
-  nothing was offered yet.
+  nothing was offered yet. Counted and divided by ``acd.service_tally``, as every service
+  level is.
 - A call transferred back into a queue and answered again is counted again: the wallboard
   shows the queue's work, not unique callers.
 - Records older than ``forget_before`` are dropped, so the memory holds about a day.
@@ -20,9 +21,9 @@ from collections import deque
 from dataclasses import dataclass
 
 from acd.events import CallConnected, CallLeftQueue
+from acd.service_tally import CALLER_HUNG_UP, ServiceTally, ratio
 
-#: ``CallLeftQueue.reason`` of a caller who gave up waiting.
-CALLER_HUNG_UP = "caller hung up"
+__all__ = ["CALLER_HUNG_UP", "QueueFigures", "ServiceLevels"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +43,11 @@ class QueueFigures:
 
     @property
     def service_level(self) -> float | None:
-        return self.answered_in_time / self.offered if self.offered else None
+        return ratio(self.answered_in_time, self.offered)
 
     @property
     def abandon_rate(self) -> float | None:
-        return self.abandoned / self.offered if self.offered else None
+        return ratio(self.abandoned, self.offered)
 
 
 class ServiceLevels:
@@ -62,18 +63,17 @@ class ServiceLevels:
 
     def figures(self, queue: str, since: float) -> QueueFigures:
         """The queue's figures over the calls that left it at or after ``since``."""
-        answered = in_time = abandoned = 0
+        tally = ServiceTally()
         for outcome in reversed(self._outcomes):  # newest first: stop at the window's start
             if outcome.at < since:
                 break
             if outcome.queue != queue:
                 continue
             if outcome.answered:
-                answered += 1
-                in_time += outcome.waited <= self.answer_within
+                tally.answer(outcome.waited, self.answer_within)
             else:
-                abandoned += 1
-        return QueueFigures(answered + abandoned, answered, in_time, abandoned)
+                tally.abandon()
+        return QueueFigures(tally.offered, tally.answered, tally.answered_in_time, tally.abandoned)
 
     def forget_before(self, at: float) -> None:
         while self._outcomes and self._outcomes[0].at < at:

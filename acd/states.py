@@ -5,6 +5,8 @@ Rules:
 - Only a ``ready`` agent can be reserved for a call; there is never more than one offer.
 - A reservation ends in ``on_call`` (answered) or back in ``ready`` (missed), or in
   ``not_ready`` when the agent missed too many offers in a row.
+- An agent at their desk (``ready`` or ``not_ready``) may join a call nobody offered them:
+  a colleague who answers an attended transfer's consultation is ``on_call`` from then on.
 - A finished call always passes through ``wrap_up``; wrap-up ends in ``ready`` or ``not_ready``.
 - Signing out is allowed only when no call is attached (ready or not ready).
 Requests from people that break these rules raise ``IllegalTransition``.
@@ -33,6 +35,7 @@ class AgentAction(StrEnum):
     CONNECT = "connect"
     RELEASE = "release"
     END_CALL = "end_call"
+    JOIN_CALL = "join_call"
 
 
 S, A = AgentState, AgentAction
@@ -50,6 +53,8 @@ TRANSITIONS: dict[tuple[AgentState, AgentAction], AgentState] = {
     (S.RESERVED, A.MISS_TOO_MANY): S.NOT_READY,
     # The caller left (hung up, overflowed) before the agent's phone was answered.
     (S.RESERVED, A.RELEASE): S.READY,
+    (S.READY, A.JOIN_CALL): S.ON_CALL,
+    (S.NOT_READY, A.JOIN_CALL): S.ON_CALL,
     (S.ON_CALL, A.END_CALL): S.WRAP_UP,
     (S.WRAP_UP, A.GO_READY): S.READY,
     (S.WRAP_UP, A.GO_NOT_READY): S.NOT_READY,

@@ -11,7 +11,8 @@ counts in the interval its event happened in:
   overflow into it); ``answered``: ``CallConnected``; ``abandoned``: ``CallLeftQueue`` because
   the caller hung up (``short_abandoned`` when they waited less than the threshold);
 - service level: answered within T / answered, and answered within T / (answered +
-  abandoned − short abandoned); ASA: mean wait of the answered calls;
+  abandoned − short abandoned), both from ``acd.service_tally``; ASA: mean wait of the
+  answered calls;
 - AHT: (talk + wrap-up) / handled, talk from ``CallFinished`` (our hold is inside it);
 - occupancy (agents): time reserved, on call or in wrap-up / that plus time ready.
 """
@@ -20,21 +21,18 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from acd.service_tally import CALLER_HUNG_UP, ServiceTally, ratio
 from acd.states import AgentState
 
 #: Agent states that count as busy with calls for occupancy; ready counts as available.
 BUSY_STATES = frozenset({AgentState.RESERVED, AgentState.ON_CALL, AgentState.WRAP_UP})
-#: The ``CallLeftQueue`` reason of a caller who hung up (callcenter/inbound.py).
-HUNG_UP = "caller hung up"
 
 
 @dataclass(slots=True)
 class QueueFigures:
     offered: int = 0
-    answered: int = 0
-    answered_within_t: int = 0
-    abandoned: int = 0
-    short_abandoned: int = 0
+    #: Answered (within T or not), abandoned and short abandoned.
+    service: ServiceTally = field(default_factory=ServiceTally)
     overflowed: int = 0
     to_callback: int = 0
     handled: int = 0
@@ -43,19 +41,31 @@ class QueueFigures:
     wrap_up: float = 0.0
     longest_wait: float = 0.0
 
+    @property
+    def answered(self) -> int:
+        return self.service.answered
+
+    @property
+    def abandoned(self) -> int:
+        return self.service.abandoned
+
+    @property
+    def short_abandoned(self) -> int:
+        return self.service.short_abandoned
+
     def report(self) -> dict[str, float | int | None]:
-        counted = self.answered + self.abandoned - self.short_abandoned
+        service = self.service
         return {
             "offered": self.offered,
-            "answered": self.answered,
-            "abandoned": self.abandoned,
-            "short_abandoned": self.short_abandoned,
+            "answered": service.answered,
+            "abandoned": service.abandoned,
+            "short_abandoned": service.short_abandoned,
             "overflowed": self.overflowed,
             "to_callback": self.to_callback,
             "handled": self.handled,
-            "service_level": _ratio(self.answered_within_t, self.answered),
-            "service_level_with_abandons": _ratio(self.answered_within_t, counted),
-            "asa": _ratio(self.wait_answered, self.answered),
+            "service_level": _rounded(service.level_of_answered()),
+            "service_level_with_abandons": _rounded(service.level_without_short_abandons()),
+            "asa": _ratio(self.wait_answered, service.answered),
             "aht": _ratio(self.talk + self.wrap_up, self.handled),
             "longest_wait": round(self.longest_wait, 3),
         }
@@ -83,7 +93,11 @@ class AgentFigures:
 
 
 def _ratio(part: float, whole: float) -> float | None:
-    return None if whole <= 0 else round(part / whole, 6)
+    return _rounded(ratio(part, whole))
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
 
 
 class StatsFold:
@@ -138,8 +152,7 @@ class StatsFold:
     def _connected(self, p: Mapping[str, Any], at: float) -> None:
         call, queue, waited = str(p["call_id"]), str(p["queue"]), float(p["waited"])
         figures = self._queue(queue, at)
-        figures.answered += 1
-        figures.answered_within_t += waited <= self.service_t
+        figures.service.answer(waited, self.service_t)
         figures.wait_answered += waited
         figures.longest_wait = max(figures.longest_wait, waited)
         self._agent(str(p["agent_id"]), at).answered += 1
@@ -151,9 +164,8 @@ class StatsFold:
             figures.to_callback += 1
             return
         figures.longest_wait = max(figures.longest_wait, waited)
-        if p.get("reason") == HUNG_UP:
-            figures.abandoned += 1
-            figures.short_abandoned += waited < self.short_abandon
+        if p.get("reason") == CALLER_HUNG_UP:
+            figures.service.abandon(waited, self.short_abandon)
 
     def _finished(self, p: Mapping[str, Any], at: float) -> None:
         agent, talk = str(p["agent_id"]), float(p["talk_seconds"])

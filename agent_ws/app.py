@@ -21,6 +21,7 @@ from .desk import AgentDesk
 from .errors import install_error_handlers
 from .hub import Hub
 from .pages import STATIC_DIR, pages_router
+from .roster import AgentRoster
 from .routes_agent import agent_router, health_router
 from .routes_agent_campaign import agent_campaign_router
 from .routes_audit import audit_router
@@ -60,6 +61,7 @@ def create_app(
     auto_answer: AutoAnswerSetting | None = None,
     attended: AttendedTransferControls | None = None,
     campaigns: CampaignDesk | None = None,
+    roster: AgentRoster | None = None,
 ) -> FastAPI:
     """The FastAPI app of the edge.
 
@@ -103,7 +105,13 @@ def create_app(
     )
     app.include_router(agent_router(desk=desk, auth=auth))
     app.include_router(
-        crm_router(sessionmaker=sessionmaker, auth=auth, clock=clock, campaigns=campaigns)
+        crm_router(
+            sessionmaker=sessionmaker,
+            auth=auth,
+            clock=clock,
+            campaigns=campaigns,
+            roster=roster,
+        )
     )
     if campaigns is not None:
         app.include_router(agent_campaign_router(campaigns=campaigns, auth=auth))

@@ -16,6 +16,7 @@ from fastapi import APIRouter
 from .auth import Auth
 from .campaign_desk import CampaignDesk
 from .clock import Clock
+from .roster import AgentRoster
 from .routes_crm_campaign_results import results_router
 from .routes_crm_campaigns import campaigns_router
 from .routes_crm_config import disposition_codes_router, hotlines_router, queues_router
@@ -42,15 +43,18 @@ def crm_router(
     default_region: str = "US",
     max_import_bytes: int = MAX_IMPORT_BYTES,
     campaigns: CampaignDesk | None = None,
+    roster: AgentRoster | None = None,
 ) -> APIRouter:
     """The CRM routes. ``default_region`` reads national phone numbers (search, new
-    contacts, do-not-call, import); ``clock`` stamps every change."""
+    contacts, do-not-call, import); ``clock`` stamps every change; ``roster`` hears every
+    stored edit of the agents."""
     deps = CrmDeps(
         sessionmaker=sessionmaker,
         auth=auth,
         clock=clock,
         default_region=default_region,
         campaigns=campaigns,
+        roster=roster,
     )
     router = APIRouter()
     # The CSV routes first: /contacts/export must not be read as /contacts/{contact_id}.

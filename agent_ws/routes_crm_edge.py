@@ -34,6 +34,7 @@ from crm_core.errors import (
 from .auth import Auth
 from .campaign_desk import CampaignDesk
 from .clock import Clock
+from .roster import AgentRoster
 
 if TYPE_CHECKING:  # SQLAlchemy stays crm_core's business; the edge only passes this along
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -52,6 +53,8 @@ class CrmDeps:
     default_region: str
     #: The dialer's runtime, told each life-cycle move (None: nobody dials).
     campaigns: CampaignDesk | None = None
+    #: The running ACD, told each stored edit of the agents (None: no daemon to tell).
+    roster: AgentRoster | None = None
 
     def now(self) -> datetime:
         """The injected clock's wall time as an aware UTC datetime."""

@@ -4,8 +4,11 @@ Owns ``/api/crm/users…`` (the role admin only: they hold logins) and ``/api/cr
 (everyone logged in reads the agents; only an admin changes them). A user is never deleted:
 ``DELETE`` deactivates, because the history names them, and an admin cannot lock themself
 out. An agent with calls in the history cannot be removed (409): deactivate the user. The
-ACD reads agents at start. The rules are crm_core's; password hashes never leave it. Every
-admin change is written to the audit log in the same transaction (``audit_in``).
+ACD reads the agents at start; after that, each stored change of an agent (added, new phone
+or skills, removed, user deactivated or re-activated) is told to the running ACD through
+``CrmDeps.roster`` once its transaction has committed. The rules are crm_core's; password
+hashes never leave it. Every admin change is written to the audit log in the same
+transaction (``audit_in``).
 """
 
 from typing import Annotated, Any
@@ -41,6 +44,19 @@ def _changes(body: UserPatchBody | AgentPatchBody) -> dict[str, Any]:
     return changes
 
 
+async def _tell_roster(deps: CrmDeps, username: str) -> None:
+    """After a user's activation changed: the ACD routes to them again if they are an
+    active agent, and to them no more otherwise."""
+    if deps.roster is None:
+        return
+    async with deps.sessionmaker() as db:
+        agent = await get_agent(db, username)  # only active users' agents are listed
+    if agent is None:
+        deps.roster.agent_gone(username)
+    else:
+        deps.roster.agent_saved(agent)
+
+
 def users_router(deps: CrmDeps) -> APIRouter:
     router = APIRouter(prefix="/api/crm/users", tags=["crm"], route_class=CrmRoute)
     Admin = Annotated[LoginSession, Depends(deps.auth.require("admin"))]
@@ -73,6 +89,8 @@ def users_router(deps: CrmDeps) -> APIRouter:
         async with deps.sessionmaker.begin() as db:
             user = await update_user(db, username, **changes)
             await audit_in(db, deps.now(), session, "user_changed", agent_id=username, **changes)
+        if "active" in changes:
+            await _tell_roster(deps, username)
         return _user_json(user)
 
     @router.delete("/{username}", summary="Deactivate a user (admin)")
@@ -83,6 +101,8 @@ def users_router(deps: CrmDeps) -> APIRouter:
         async with deps.sessionmaker.begin() as db:
             user = await update_user(db, username, active=False)
             await audit_in(db, deps.now(), session, "user_deactivated", agent_id=username)
+        if deps.roster is not None:
+            deps.roster.agent_gone(username)
         return _user_json(user)
 
     return router
@@ -119,6 +139,8 @@ def agents_router(deps: CrmDeps) -> APIRouter:
                 agent_id=body.agent_id,
                 extension=body.extension,
             )
+        if deps.roster is not None:
+            deps.roster.agent_saved(agent)
         answer: dict[str, Any] = to_json(agent)
         return answer
 
@@ -137,6 +159,8 @@ def agents_router(deps: CrmDeps) -> APIRouter:
             changes = _changes(body)
             agent = await update_agent(db, agent_id, **changes)
             await audit_in(db, deps.now(), session, "agent_changed", agent_id=agent_id, **changes)
+        if deps.roster is not None:
+            deps.roster.agent_saved(agent)
         answer: dict[str, Any] = to_json(agent)
         return answer
 
@@ -149,6 +173,8 @@ def agents_router(deps: CrmDeps) -> APIRouter:
             except InvalidValue as exc:
                 raise HTTPException(409, str(exc)) from exc
             await audit_in(db, deps.now(), session, "agent_removed", agent_id=agent_id)
+        if deps.roster is not None:
+            deps.roster.agent_gone(agent_id)
         return Response(status_code=204)
 
     return router

@@ -44,6 +44,7 @@ from callcenter.metrics import LiveMetrics
 from callcenter.pbx_link import PbxLink
 from callcenter.queues import load_queue_file
 from callcenter.recovery import Recovery
+from callcenter.roster import AcdRoster, profile_of
 from callcenter.service_level import ServiceLevel
 from callcenter.settings import Settings
 from callcenter.statistics import Statistics
@@ -54,7 +55,6 @@ from crm_core.agents import list_agents
 from crm_core.card_reader import open_card_reader
 from crm_core.db import make_engine, make_sessionmaker
 from cti.agi_server import AgiServer
-from cti.ids import AgentId
 from ivr.flow import Flow, QueueNode
 from ivr.library import FlowLibrary, ReloadReport
 
@@ -138,10 +138,7 @@ def queues_of(
 async def load_agents(sessions: async_sessionmaker[AsyncSession]) -> list[AgentProfile]:
     async with sessions() as session:
         agents = await list_agents(session)
-    return [
-        AgentProfile(AgentId(a.agent_id), a.display_name, a.endpoint, dict(a.skills))
-        for a in agents
-    ]
+    return [profile_of(a) for a in agents]
 
 
 def restore_agents(engine: AcdEngine, recovery: Recovery) -> None:
@@ -308,6 +305,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
         auto_answer=auto_answer,
         attended=transfers,
         campaigns=campaign_agents,
+        roster=AcdRoster(engine),
     )
     server = _Server(
         uvicorn.Config(

@@ -14,6 +14,11 @@ hold the agent's leg is no longer the Dial's callee.
 On completion the call's agent leg ends ("transferred"), a colleague gets a new leg, the
 pop (naming who transferred it) and ``call_state`` connected; the first agent goes to
 wrap-up. The caller's session still holds the call, so its end is recorded as usual.
+
+A colleague is on a call for the ACD (``AcdEngine.join_call``) from the consultation's
+answer until their phone's leg hangs up: the end of the consultation if it is cancelled or
+fails, else the end of the transferred call (their leg is the one Asterisk bridges to the
+caller). Then they wrap up as the call's queue says, like after any call.
 Must not route (the ACD does) or write the CRM (the call's end does).
 """
 
@@ -22,8 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from acd.engine import AcdEngine, UnknownAgent
-from acd.states import AgentState
+from acd.engine import AcdEngine, UnknownAgent, UnknownQueue
+from acd.states import AgentState, IllegalTransition
 from agent_ws.desk import DeskRefused
 from callcenter.agent_dialing import INTERNAL_CONTEXT
 from callcenter.bus import Bus
@@ -33,7 +38,7 @@ from callcenter.legs import dial_ended, end_current, open_leg
 from callcenter.pop import build_pop
 from cti.errors import PbxError
 from cti.events import CallTransferred, ChannelHungUp, DialEnded, DialStarted
-from cti.ids import AgentId, CallId, ChannelName
+from cti.ids import AgentId, CallId, ChannelName, QueueName
 from cti.telephony import Telephony
 
 log = logging.getLogger(__name__)
@@ -83,6 +88,8 @@ class AttendedTransfers:
         self._consults: dict[str, Consult] = {}
         #: A colleague's leg after a completed transfer -> (colleague, call id).
         self._handed: dict[str, tuple[str, CallId]] = {}
+        #: A colleague's leg from the consultation's answer -> the colleague, on call.
+        self._joined: dict[str, str] = {}
 
     # -- the agent's requests -------------------------------------------------------------
     async def consult(
@@ -153,6 +160,7 @@ class AttendedTransfers:
             return
         if event.status == "ANSWER":
             consult.answered = True
+            self._colleague_joins(consult)
             self._state(consult, "consulting")
             return
         self._drop(consult)  # no answer, busy...: Asterisk brings the agent back
@@ -183,6 +191,9 @@ class AttendedTransfers:
             colleague, call_id = handed
             self._pops.pop(colleague, None)
             self._push(colleague, "call_state", {"call_id": call_id, "state": "ended"})
+        joined = self._joined.pop(event.channel, None)
+        if joined is not None:
+            self._engine.leave_call(AgentId(joined))  # wrap-up, as after any call
 
     # -- helpers --------------------------------------------------------------------------
     def _handed_over(self, consult: Consult) -> None:
@@ -206,6 +217,26 @@ class AttendedTransfers:
                 self._handed[consult.target_channel] = (consult.target, call.call_id)
         self._engine.call_ended(call.call_id)  # the first agent's part is over: wrap-up
         audit.info("%s transferred call %s to %s", consult.agent_id, call.call_id, consult.target)
+
+    def _colleague_joins(self, consult: Consult) -> None:
+        """The colleague answered: on call for the ACD until their leg hangs up, so it
+        offers them nothing and their statistics count the talk."""
+        channel, queue, call_id = consult.target_channel, consult.call.queue, consult.call.call_id
+        if consult.kind != "agent":
+            return
+        if channel is None or queue is None:
+            log.warning(
+                "consultation of %s on call %s: no leg or queue known", consult.target, call_id
+            )
+            return
+        reason = f"consultation from {consult.agent_id}"
+        try:
+            self._engine.join_call(AgentId(consult.target), call_id, QueueName(queue), reason)
+        except (IllegalTransition, UnknownAgent, UnknownQueue) as exc:
+            # A fact from the PBX: the ACD keeps its own view (e.g. they were just reserved).
+            log.warning("%s answered a consultation on call %s: %s", consult.target, call_id, exc)
+            return
+        self._joined[channel] = consult.target
 
     def _colleague(self, agent_id: str, colleague: str) -> str:
         if colleague == agent_id:
