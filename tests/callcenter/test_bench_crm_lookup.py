@@ -18,8 +18,9 @@ def test_the_crm_bench_loads_contacts_looks_them_up_and_imports_csv(
     for line in (
         "sqlite: loaded 2,000 contacts",
         "sqlite: screen-pop look-up",
+        "sqlite: same through SQLAlchemy",
         "sqlite: indexed E.164 look-up",
-        "sqlite: floor (connection + SELECT 1)",
+        "sqlite: floor (driver hop + SELECT 1)",
         "sqlite: suffix LIKE baseline",
         "sqlite: baseline / screen-pop look-up",
         "sqlite: CSV import",
