@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from agent_ws.campaign_checks import rules_of
 from agent_ws.hub import Hub
+from callcenter.campaign_reconcile import Adopt, Seen, adopted_end
 from callcenter.campaign_schedule import follow_schedule
 from callcenter.campaign_seats import Seat, Seats
 from callcenter.campaign_store import CampaignStore, DueLead
@@ -31,7 +32,8 @@ from crm_core.errors import CrmError
 from crm_core.vocabulary import AmdResult, CampaignMode
 from cti.commands import Originate
 from cti.errors import OriginateFailed, PbxError
-from cti.events import ChannelHungUp
+from cti.events import ChannelAnswered, ChannelHungUp
+from cti.ids import ChannelName
 from cti.telephony import Telephony
 from dialer.abandon import AbandonLedger
 from dialer.campaign import CampaignState, dials_allowed
@@ -81,6 +83,8 @@ class LiveDial:
     ended: bool = False
     #: A scheduled callback's agent: only they take the call.
     owner: str | None = None
+    #: Found live after a restart (``callcenter/campaign_recovery.py``): how it stood.
+    adopted: Adopt | None = None
 
 
 class CampaignRuntime:
@@ -108,6 +112,12 @@ class CampaignRuntime:
         self._sequence = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._placing: set[int] = set()
+        #: Set once the running campaigns are loaded at start-up.
+        self.loaded = asyncio.Event()
+        #: Pacing waits for this: a reconciliation (``campaign_recovery.py``) clears it
+        #: until it has adopted the dials a previous run left, so none is placed twice.
+        self.ready = asyncio.Event()
+        self.ready.set()
 
     # -- the life cycle ------------------------------------------------------------------
     def campaign_moved(self, campaign_id: int, status: str) -> None:
@@ -154,12 +164,13 @@ class CampaignRuntime:
         except (CrmError, SQLAlchemyError) as exc:
             # The daemon keeps serving calls; a campaign started again over REST reloads.
             log.error("running campaigns could not be reloaded: %r", exc)
+        self.loaded.set()
         ticks = 0
         while True:
             if ticks % SCHEDULE_EVERY == 0:
                 await follow_schedule(self)
             ticks += 1
-            for run in list(self.runs.values()):
+            for run in list(self.runs.values()) if self.ready.is_set() else []:
                 if run.campaign.campaign_id not in self._placing:
                     self.spawn(self.pace_campaign(run), f"campaign-{run.campaign.campaign_id}-pace")
             await asyncio.sleep(TICK_SECONDS)
@@ -308,15 +319,44 @@ class CampaignRuntime:
             # Only now: whoever waits for the dial to be gone may read its record.
             self.dials.pop(dial.call_id, None)
 
+    def channel_answered(self, event: ChannelAnswered) -> None:
+        """An adopted dial has no Originate waiting for its answer: the AMI says it."""
+        dial = self.dials.get(event.uniqueid)
+        if dial is not None and dial.adopted is not None and dial.answered_at is None:
+            dial.answered_at = event.at
+
     def channel_hung_up(self, event: ChannelHungUp) -> None:
         """An answered dial that hung up before the FastAGI step (during detection)."""
         self.seats.channel_hung_up(event)
         dial = self.dials.get(event.uniqueid)
-        if dial is not None and dial.answered_at is not None and not dial.claimed:
+        if dial is not None and dial.adopted is not None:
+            self.spawn(self._adopted_end(dial, dial.adopted, event.cause), f"end-{dial.call_id}")
+        elif dial is not None and dial.answered_at is not None and not dial.claimed:
             dial.claimed = True
             self.spawn(
                 self.settle(dial, Outcome.NO_ANSWER, amd=AmdResult.HANGUP), f"hangup-{dial.call_id}"
             )
+
+    async def _adopted_end(self, dial: LiveDial, adopted: Adopt, cause: int) -> None:
+        """A dial from before a restart ended; unless our FastAGI step took it over (and
+        records its end itself), its outcome comes from how it stood and the cause."""
+        bridged = adopted.seen is Seen.BRIDGED
+        if dial.claimed and not bridged:
+            return
+        dial.claimed = True
+        answered = dial.answered_at is not None
+        end = adopted_end(adopted.seen, answered, adopted.amd_status, cause, adopted.agent_id)
+        log.info("adopted dial %s ended (cause %s): %s", dial.call_id, cause, end.outcome)
+        await self.settle(dial, end.outcome, amd=end.amd, abandoned=end.abandoned,
+                          agent_id=end.agent_id)  # fmt: skip
+        telephony = self._telephony()
+        seated = {s.channel for s in self.seats.all()}
+        if adopted.line and adopted.line not in seated and telephony is not None:
+            # The agent's line from before went back to [cti-nailed]; no seat uses it.
+            try:
+                await telephony.hangup(ChannelName(adopted.line))
+            except PbxError as exc:
+                log.info("nailed line %s already gone: %s", adopted.line, exc)
 
     def _seat_gone(self, seat: Seat) -> None:
         self.hub.send_to_agent(
