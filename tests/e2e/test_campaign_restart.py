@@ -24,7 +24,16 @@ from crm_core.campaign_attempts import AttemptRecord
 from crm_core.db import make_engine, make_sessionmaker
 from crm_core.models import CampaignAttempt, CampaignLead
 from sim import SimConfig, Simulator
-from tests.e2e.campaigns import _read, add_contacts, attempts, lead_state, progress, start_campaign
+from tests.e2e.campaigns import (
+    _read,
+    add_contacts,
+    attempts,
+    join,
+    lead_state,
+    progress,
+    start_campaign,
+    start_now,
+)
 from tests.e2e.harness import (
     DEADLINE,
     HOTLINE,
@@ -32,8 +41,6 @@ from tests.e2e.harness import (
     Stack,
     agent_tab,
     daemon,
-    http_client,
-    log_in,
     seeded_db,
     until,
 )
@@ -142,11 +149,6 @@ def test_dials_in_flight_at_a_restart_are_adopted_or_closed_and_dialed_again(
     run_in_virtual_time(scenario())
 
 
-async def join(tab: AgentTab, campaign_id: int) -> None:
-    joined = await tab.http.post("/api/agent/campaign/join", json={"campaign_id": campaign_id})
-    assert joined.status_code == 200, joined.text
-
-
 async def first_pop(*tabs: AgentTab) -> dict[str, Any]:
     """The first ``campaign_pop`` any of the tabs gets."""
     waits = [asyncio.ensure_future(tab.expect("campaign_pop")) for tab in tabs]
@@ -185,15 +187,6 @@ async def bring_forward(db_url: str, attempt: AttemptRecord) -> None:
             )
     finally:
         await engine.dispose()
-
-
-async def start_now(stack: Stack, campaign_id: int) -> None:
-    async with http_client(stack) as http:
-        await log_in(http, "lead")
-        moved = await http.post(
-            f"/api/crm/campaigns/{campaign_id}/actions", json={"action": "start"}
-        )
-        assert moved.status_code == 200, moved.text
 
 
 def of_type(events: list[LoggedEvent], type_: str) -> list[LoggedEvent]:
