@@ -191,3 +191,62 @@ async def bring_forward(db_url: str, attempt: AttemptRecord) -> None:
 
 def of_type(events: list[LoggedEvent], type_: str) -> list[LoggedEvent]:
     return [e for e in events if e.type == type_]
+
+
+TALKING = "+12125550934"
+
+
+def test_a_call_bridged_to_an_agent_at_a_restart_goes_on_and_ends_with_its_agent(
+    tmp_path: Path,
+) -> None:
+    """Alice talks to a customer when the daemon stops. The call goes on (the PBX holds the
+    bridge); the new daemon adopts it as bridged to alice, records the attempt ``human``
+    with alice when the customer hangs up, and then hangs up alice's line from before."""
+
+    async def scenario() -> None:
+        db_url = await seeded_db(tmp_path)
+        [contact] = await add_contacts(db_url, [TALKING])
+        sim = Simulator(SimConfig(hotlines={HOTLINE: "inbound"}))
+        await sim.start()
+        try:
+            alice_phone = sim.add_phone("1001", answer_after=1.0, talk_for=3600.0)
+            sim.add_customer(TALKING.lstrip("+"), answer_after=3.0, talk_for=40.0)
+            async with daemon(sim, db_url) as first:
+                stack = Stack(first, sim, db_url)
+                async with agent_tab(stack, "alice") as alice:
+                    campaign_id, [lead] = await start_campaign(
+                        stack, "predictive", [contact], actions=("schedule",)
+                    )
+                    await join(alice, campaign_id)
+                    await start_now(stack, campaign_id)
+                    pop = await alice.expect("campaign_pop")
+            [customer] = sim.customer_calls(TALKING.lstrip("+"))
+            assert customer.in_call and alice_phone.in_call
+            async with daemon(sim, db_url) as second:
+                runtime = second.dialer
+                await until(lambda: runtime.ready.is_set(), within=DEADLINE)
+                [adopted] = runtime.dials.values()
+                assert adopted.call_id == pop["call_id"]
+                assert adopted.adopted is not None
+                assert (adopted.adopted.seen, adopted.adopted.agent_id) == ("bridged", "alice")
+                assert customer.in_call  # the restart did not cut the conversation
+                await until(lambda: not runtime.dials, within=DEADLINE)
+                await until(lambda: not alice_phone.in_call, within=DEADLINE)
+            [attempt] = await attempts(db_url, lead)
+            assert (attempt.outcome, attempt.agent_id, attempt.abandoned) == (
+                "human",
+                "alice",
+                False,
+            )
+            assert customer.answered == 1 and customer.heard == []
+            events = await _read(db_url, lambda s: read_events(s, limit=10_000))
+            [decision] = of_type(events, "DialReconciled")
+            assert (decision.payload["decision"], decision.payload["state"]) == (
+                "adopted",
+                "bridged",
+            )
+            assert of_type(events, "NailedLineReleased") == []  # the line carried the call
+        finally:
+            await sim.close()
+
+    run_in_virtual_time(scenario())
