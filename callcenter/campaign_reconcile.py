@@ -35,11 +35,13 @@ ABANDON_CONTEXT = "cti-dialer-abandon"
 NAILED_CONTEXT = "cti-nailed"
 NAILED_PREFIX = "nailed-"
 RESTART = "daemon restart"
+LINK_LOST = "AMI link lost while the dial rang"
 
 #: Q.850 causes of a dial that was never answered: 17 user busy; 18 no user responding,
-#: 19 no answer, 16 normal clearing (the originate's ring timeout cancels the call).
+#: 19 no answer, 16 normal clearing (the originate's ring timeout cancels the call); 0 is
+#: the resync's "gone during the link loss" (cause unknown), taken like a gone channel.
 BUSY_CAUSES = frozenset({17})
-NO_ANSWER_CAUSES = frozenset({16, 18, 19})
+NO_ANSWER_CAUSES = frozenset({0, 16, 18, 19})
 LIVE_AMD = frozenset({"HUMAN", "NOTSURE"})
 
 
@@ -94,23 +96,22 @@ class Partner:
 
 
 def judge_dial(
-    shown: ShownChannel | None, amd_status: str, partner: Partner | None
+    shown: ShownChannel | None, amd_status: str, partner: Partner | None, why: str = RESTART
 ) -> Adopt | Close:
-    """The fate of an open attempt whose call id lists as ``shown`` (None: not listed)."""
+    """The fate of an open attempt whose call id lists as ``shown`` (None: not listed);
+    ``why`` the daemon lost track of it (a restart, or the AMI link lost while it rang)."""
     if shown is None:
         # Not ``failed``: the retry rules take a failed number for dead, and the number is
         # not to blame. Nobody was reached by an agent, so it is retried as unanswered.
-        return Close(
-            Outcome.NO_ANSWER, f"{RESTART}: the dial's channel was gone; its end is unknown"
-        )
+        return Close(Outcome.NO_ANSWER, f"{why}: the dial's channel was gone; its end is unknown")
     if not shown.is_up:
-        return Adopt(Seen.RINGING, f"{RESTART}: still ringing, adopted")
+        return Adopt(Seen.RINGING, f"{why}: still ringing, adopted")
     if shown.context == ABANDON_CONTEXT:
         if amd_status == "MACHINE":
-            return Close(Outcome.MACHINE, f"{RESTART}: a machine, dropped", AmdResult.MACHINE)
+            return Close(Outcome.MACHINE, f"{why}: a machine, dropped", AmdResult.MACHINE)
         return Close(
             Outcome.HUMAN,
-            f"{RESTART}: answered while no daemon could bridge it; safe-harbour message",
+            f"{why}: answered while no daemon could bridge it; safe-harbour message",
             _amd(amd_status),
             abandoned=True,
         )
@@ -118,12 +119,12 @@ def judge_dial(
         line = partner.channel.channel if is_nailed(partner.channel) else ""
         return Adopt(
             Seen.BRIDGED,
-            f"{RESTART}: talking to {partner.agent_id}, adopted",
+            f"{why}: talking to {partner.agent_id}, adopted",
             partner.agent_id,
             line,
             amd_status,
         )
-    return Adopt(Seen.ANSWERED, f"{RESTART}: answered, adopted", amd_status=amd_status)
+    return Adopt(Seen.ANSWERED, f"{why}: answered, adopted", amd_status=amd_status)
 
 
 def adopted_end(

@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agent_ws.campaign_checks import rules_of
 from callcenter.campaign_reconcile import (
+    LINK_LOST,
+    RESTART,
     Adopt,
     DialReconciled,
     NailedLineReleased,
@@ -64,9 +66,15 @@ class CampaignRecovery:
         self._booted_at = runtime.clock.now()
         self._lock = asyncio.Lock()
         runtime.ready.clear()  # no pacing before the first reconciliation
+        runtime.on_lost = self.lost
 
     def link_up(self, event: LinkUp) -> None:
         self._runtime.spawn(self._reconcile_now(), "campaign-reconcile")
+
+    def lost(self) -> None:
+        """A dial's Originate failed with the link: reconcile now (a link that is down
+        reconciles at its next login)."""
+        self._runtime.spawn(self._reconcile_now(), "campaign-reconcile-lost")
 
     async def _reconcile_now(self) -> None:
         await self.reconcile()
@@ -89,17 +97,19 @@ class CampaignRecovery:
             return 0
         channels = await telephony.core_show_channels()
         by_uid = {c.uniqueid: c for c in channels}
+        now = self._runtime.clock.now()
         async with self._sessions() as db:
-            left = await open_attempts(
-                db, started_before=datetime.fromtimestamp(self._booted_at, UTC)
-            )
+            left = await open_attempts(db, started_before=datetime.fromtimestamp(now, UTC))
         done = 0
         for found in left:
             call_id = found.attempt.call_id or ""
-            if call_id in self._runtime.dials:
-                continue  # adopted by an earlier reconciliation
+            known = self._runtime.dials.get(call_id)
+            if known is None and found.attempt.started_at.timestamp() >= self._booted_at:
+                continue  # this process is placing it right now
+            if known is not None and not known.lost:
+                continue  # followed already (ours, or adopted by an earlier reconciliation)
             shown = by_uid.get(UniqueId(call_id))
-            await self._apply(found, shown, channels, telephony)
+            await self._apply(found, known, shown, channels, telephony)
             done += 1
         seated = {s.uniqueid for s in self._runtime.seats.all()}
         for line in stray_lines(channels, seated):
@@ -109,6 +119,7 @@ class CampaignRecovery:
     async def _apply(
         self,
         found: OpenAttempt,
+        known: LiveDial | None,
         shown: ShownChannel | None,
         channels: list[ShownChannel],
         telephony: Telephony,
@@ -122,13 +133,18 @@ class CampaignRecovery:
                     telephony, "CTI_AGENT", shown.channel
                 )
                 partner = Partner(peer, agent)
-        verdict = judge_dial(shown, amd_status, partner)
-        dial = await self._dial_of(found)
+        why = RESTART if known is None else LINK_LOST
+        verdict = judge_dial(shown, amd_status, partner, why)
+        dial = known or await self._dial_of(found)
+        dial.lost = False
         now = self._runtime.clock.now()
         if isinstance(verdict, Adopt):
+            if dial.claimed and verdict.seen is not Seen.BRIDGED:
+                return  # our FastAGI step took it over meanwhile
             dial.adopted = verdict
-            dial.answered_at = None if verdict.seen is Seen.RINGING else now
-            dial.claimed = verdict.seen is Seen.BRIDGED  # nobody else takes this call
+            if dial.answered_at is None and verdict.seen is not Seen.RINGING:
+                dial.answered_at = now
+            dial.claimed = dial.claimed or verdict.seen is Seen.BRIDGED
             self._runtime.dials[dial.call_id] = dial
             decision, state = "adopted", verdict.seen.value
         else:

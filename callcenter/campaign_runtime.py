@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from agent_ws.campaign_checks import rules_of
 from agent_ws.hub import Hub
-from callcenter.campaign_reconcile import Adopt, Seen, adopted_end
+from callcenter.campaign_reconcile import LINK_LOST, Adopt, Seen, adopted_end
 from callcenter.campaign_schedule import follow_schedule
 from callcenter.campaign_seats import Seat, Seats
 from callcenter.campaign_store import CampaignStore, DueLead
@@ -32,7 +32,7 @@ from crm_core.errors import CrmError
 from crm_core.vocabulary import AmdResult, CampaignMode
 from cti.commands import Originate
 from cti.errors import OriginateFailed, PbxError
-from cti.events import ChannelAnswered, ChannelHungUp
+from cti.events import ChannelAnswered, ChannelHungUp, LinkLost
 from cti.ids import ChannelName
 from cti.telephony import Telephony
 from dialer.abandon import AbandonLedger
@@ -85,6 +85,9 @@ class LiveDial:
     owner: str | None = None
     #: Found live after a restart (``callcenter/campaign_recovery.py``): how it stood.
     adopted: Adopt | None = None
+    #: The AMI link failed during its Originate: the next reconciliation finds how it
+    #: stands (its events may end it before that).
+    lost: bool = False
 
 
 class CampaignRuntime:
@@ -118,6 +121,8 @@ class CampaignRuntime:
         #: until it has adopted the dials a previous run left, so none is placed twice.
         self.ready = asyncio.Event()
         self.ready.set()
+        #: Called when a dial is lost track of (``lost``): reconcile it when the link is up.
+        self.on_lost: Callable[[], None] | None = None
 
     # -- the life cycle ------------------------------------------------------------------
     def campaign_moved(self, campaign_id: int, status: str) -> None:
@@ -170,7 +175,9 @@ class CampaignRuntime:
             if ticks % SCHEDULE_EVERY == 0:
                 await follow_schedule(self)
             ticks += 1
-            for run in list(self.runs.values()) if self.ready.is_set() else []:
+            # No dial while the PBX link is down: it could not ring, and would end "failed".
+            pacing = self.ready.is_set() and self._telephony() is not None
+            for run in list(self.runs.values()) if pacing else []:
                 if run.campaign.campaign_id not in self._placing:
                     self.spawn(self.pace_campaign(run), f"campaign-{run.campaign.campaign_id}-pace")
             await asyncio.sleep(TICK_SECONDS)
@@ -267,8 +274,16 @@ class CampaignRuntime:
             await self.settle(dial, outcome_of_originate(exc.reason_code))
             return
         except PbxError as exc:
-            log.warning("dial %s to %s failed: %s", dial.call_id, dial.number, exc)
-            await self.settle(dial, Outcome.FAILED)
+            if telephony is None:  # never sent: nothing rang
+                log.warning("dial %s to %s failed: %s", dial.call_id, dial.number, exc)
+                await self.settle(dial, Outcome.FAILED)
+            elif not dial.lost:  # (a lost dial is the reconciliation's already)
+                # The Originate may be ringing: follow it until the reconciliation says
+                # how it stands, rather than write the number off as failed.
+                log.warning("dial %s to %s: %s; reconciling", dial.call_id, dial.number, exc)
+                self._lose(dial)
+                if self.on_lost is not None:
+                    self.on_lost()
             return
         dial.answered_at = dial.answered_at or self.clock.now()
 
@@ -318,6 +333,18 @@ class CampaignRuntime:
         finally:
             # Only now: whoever waits for the dial to be gone may read its record.
             self.dials.pop(dial.call_id, None)
+
+    def link_lost(self, event: LinkLost) -> None:
+        """Dials whose Originate waits for its answer will not hear it on this link (the
+        OriginateResponse goes to the next one): follow them by their channel's events,
+        and let the reconciliation at the next AMI login say how each stands."""
+        for dial in list(self.dials.values()):
+            if not (dial.claimed or dial.ended or dial.lost) and dial.answered_at is None:
+                self._lose(dial)
+
+    def _lose(self, dial: LiveDial) -> None:
+        dial.adopted = Adopt(Seen.RINGING, f"{LINK_LOST}: followed until reconciled")
+        dial.lost = True
 
     def channel_answered(self, event: ChannelAnswered) -> None:
         """An adopted dial has no Originate waiting for its answer: the AMI says it."""

@@ -21,7 +21,7 @@ from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
 from callcenter.outbound_amd import OutboundAmdRoute
 from callcenter.settings import Settings
-from cti.events import ChannelAnswered, ChannelHungUp, DialEnded, LinkUp
+from cti.events import ChannelAnswered, ChannelHungUp, DialEnded, LinkLost, LinkUp
 from cti.telephony import Telephony
 
 
@@ -58,6 +58,7 @@ def build_dialer(
         runtime=runtime, sessions=sessions, telephony=telephony, record=record
     )
     bus.subscribe(LinkUp, recovery.link_up)  # the first one is the start-up
+    bus.subscribe(LinkLost, runtime.link_lost)
     bus.subscribe(ChannelAnswered, runtime.channel_answered)
     bus.subscribe(ChannelHungUp, runtime.channel_hung_up)
     bus.subscribe(ChannelHungUp, preview.channel_hung_up)

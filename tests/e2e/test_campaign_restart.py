@@ -250,3 +250,54 @@ def test_a_call_bridged_to_an_agent_at_a_restart_goes_on_and_ends_with_its_agent
             await sim.close()
 
     run_in_virtual_time(scenario())
+
+
+OUTAGE = 8.0
+ANSWERS_LATER, NEVER_ANSWERS = "+12125550935", "+12125550936"
+
+
+def test_dials_ringing_through_an_ami_outage_are_followed_not_written_off(
+    tmp_path: Path,
+) -> None:
+    """The AMI link drops while two dials ring (their OriginateResponse will go to a link
+    that is gone). Neither is written off as failed, which would take the number for dead:
+    the one answered after the link is back is bridged to an agent by the FastAGI step,
+    the one that rings out is recorded ``no_answer`` and its lead stays in line."""
+
+    async def scenario() -> None:
+        db_url = await seeded_db(tmp_path)
+        contacts = await add_contacts(db_url, [ANSWERS_LATER, NEVER_ANSWERS])
+        sim = Simulator(SimConfig(hotlines={HOTLINE: "inbound"}))
+        await sim.start()
+        try:
+            sim.add_phone("1001", answer_after=1.0, talk_for=3600.0)
+            sim.add_phone("1002", answer_after=1.0, talk_for=3600.0)
+            sim.add_customer(ANSWERS_LATER.lstrip("+"), answer_after=15.0, talk_for=5.0)
+            sim.add_customer(NEVER_ANSWERS.lstrip("+"), answers=False)
+            async with daemon(sim, db_url) as app:
+                stack = Stack(app, sim, db_url)
+                runtime = app.dialer
+                async with agent_tab(stack, "alice") as alice, agent_tab(stack, "bob") as bob:
+                    campaign_id, [answers, rings_out] = await start_campaign(
+                        stack, "progressive", contacts, actions=("schedule",)
+                    )
+                    for tab in (alice, bob):
+                        await join(tab, campaign_id)
+                    await start_now(stack, campaign_id)
+                    await until(lambda: len(runtime.dials) == 2, within=DEADLINE)
+                    sim.ami_outage(OUTAGE)
+                    pop = await first_pop(alice, bob)
+                    assert pop["lead_id"] == answers
+                    await until(lambda: not runtime.dials, within=DEADLINE)
+            [answered] = await attempts(db_url, answers)
+            assert answered.outcome == "human"
+            assert answered.agent_id in {"alice", "bob"}
+            [rang_out] = await attempts(db_url, rings_out)
+            assert rang_out.outcome == "no_answer"
+            assert (await lead_state(db_url, rings_out))[0] == "pending"
+            [call] = sim.customer_calls(ANSWERS_LATER.lstrip("+"))
+            assert call.heard == []
+        finally:
+            await sim.close()
+
+    run_in_virtual_time(scenario())
