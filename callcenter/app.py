@@ -271,7 +271,7 @@ async def run_app(settings: Settings, clock: LoopClock | None = None) -> AsyncIt
     restore_agents(engine, recovery)
     callbacks.restore(recovery.recovered)
     dialer, amd, campaign_agents = build_dialer(
-        settings, sessions, engine, hub, clock, crm, bus, lambda: pbx.telephony
+        settings, sessions, engine, hub, clock, crm, bus, lambda: pbx.telephony, event_log.append
     )
     agi = AgiServer({"inbound": route, "outbound-amd": amd}, settings.agi_host, settings.agi_port)
     metrics = LiveMetrics(

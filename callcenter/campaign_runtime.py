@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from agent_ws.campaign_checks import rules_of
 from agent_ws.hub import Hub
+from callcenter.campaign_reconcile import LINK_LOST, Adopt, Seen, adopted_end
 from callcenter.campaign_schedule import follow_schedule
 from callcenter.campaign_seats import Seat, Seats
 from callcenter.campaign_store import CampaignStore, DueLead
@@ -31,7 +32,8 @@ from crm_core.errors import CrmError
 from crm_core.vocabulary import AmdResult, CampaignMode
 from cti.commands import Originate
 from cti.errors import OriginateFailed, PbxError
-from cti.events import ChannelHungUp
+from cti.events import ChannelAnswered, ChannelHungUp, LinkLost
+from cti.ids import ChannelName
 from cti.telephony import Telephony
 from dialer.abandon import AbandonLedger
 from dialer.campaign import CampaignState, dials_allowed
@@ -81,6 +83,11 @@ class LiveDial:
     ended: bool = False
     #: A scheduled callback's agent: only they take the call.
     owner: str | None = None
+    #: Found live after a restart (``callcenter/campaign_recovery.py``): how it stood.
+    adopted: Adopt | None = None
+    #: The AMI link failed during its Originate: the next reconciliation finds how it
+    #: stands (its events may end it before that).
+    lost: bool = False
 
 
 class CampaignRuntime:
@@ -110,6 +117,14 @@ class CampaignRuntime:
         self._sequence = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._placing: set[int] = set()
+        #: Set once the running campaigns are loaded at start-up.
+        self.loaded = asyncio.Event()
+        #: Pacing waits for this: a reconciliation (``campaign_recovery.py``) clears it
+        #: until it has adopted the dials a previous run left, so none is placed twice.
+        self.ready = asyncio.Event()
+        self.ready.set()
+        #: Called when a dial is lost track of (``lost``): reconcile it when the link is up.
+        self.on_lost: Callable[[], None] | None = None
 
     # -- the life cycle ------------------------------------------------------------------
     def campaign_moved(self, campaign_id: int, status: str) -> None:
@@ -156,12 +171,15 @@ class CampaignRuntime:
         except (CrmError, SQLAlchemyError) as exc:
             # The daemon keeps serving calls; a campaign started again over REST reloads.
             log.error("running campaigns could not be reloaded: %r", exc)
+        self.loaded.set()
         ticks = 0
         while True:
             if ticks % SCHEDULE_EVERY == 0:
                 await follow_schedule(self)
             ticks += 1
-            for run in list(self.runs.values()):
+            # No dial while the PBX link is down: it could not ring, and would end "failed".
+            pacing = self.ready.is_set() and self._telephony() is not None
+            for run in list(self.runs.values()) if pacing else []:
                 if run.campaign.campaign_id not in self._placing:
                     self.spawn(self.pace_campaign(run), f"campaign-{run.campaign.campaign_id}-pace")
             await asyncio.sleep(TICK_SECONDS)
@@ -267,8 +285,16 @@ class CampaignRuntime:
             await self.settle(dial, outcome_of_originate(exc.reason_code))
             return
         except PbxError as exc:
-            log.warning("dial %s to %s failed: %s", dial.call_id, dial.number, exc)
-            await self.settle(dial, Outcome.FAILED)
+            if telephony is None:  # never sent: nothing rang
+                log.warning("dial %s to %s failed: %s", dial.call_id, dial.number, exc)
+                await self.settle(dial, Outcome.FAILED)
+            elif not dial.lost:  # (a lost dial is the reconciliation's already)
+                # The Originate may be ringing: follow it until the reconciliation says
+                # how it stands, rather than write the number off as failed.
+                log.warning("dial %s to %s: %s; reconciling", dial.call_id, dial.number, exc)
+                self._lose(dial)
+                if self.on_lost is not None:
+                    self.on_lost()
             return
         dial.answered_at = dial.answered_at or self.clock.now()
 
@@ -319,15 +345,56 @@ class CampaignRuntime:
             # Only now: whoever waits for the dial to be gone may read its record.
             self.dials.pop(dial.call_id, None)
 
+    def link_lost(self, event: LinkLost) -> None:
+        """Dials whose Originate waits for its answer will not hear it on this link (the
+        OriginateResponse goes to the next one): follow them by their channel's events,
+        and let the reconciliation at the next AMI login say how each stands."""
+        for dial in list(self.dials.values()):
+            if not (dial.claimed or dial.ended or dial.lost) and dial.answered_at is None:
+                self._lose(dial)
+
+    def _lose(self, dial: LiveDial) -> None:
+        dial.adopted = Adopt(Seen.RINGING, f"{LINK_LOST}: followed until reconciled")
+        dial.lost = True
+
+    def channel_answered(self, event: ChannelAnswered) -> None:
+        """An adopted dial has no Originate waiting for its answer: the AMI says it."""
+        dial = self.dials.get(event.uniqueid)
+        if dial is not None and dial.adopted is not None and dial.answered_at is None:
+            dial.answered_at = event.at
+
     def channel_hung_up(self, event: ChannelHungUp) -> None:
         """An answered dial that hung up before the FastAGI step (during detection)."""
         self.seats.channel_hung_up(event)
         dial = self.dials.get(event.uniqueid)
-        if dial is not None and dial.answered_at is not None and not dial.claimed:
+        if dial is not None and dial.adopted is not None:
+            self.spawn(self._adopted_end(dial, dial.adopted, event.cause), f"end-{dial.call_id}")
+        elif dial is not None and dial.answered_at is not None and not dial.claimed:
             dial.claimed = True
             self.spawn(
                 self.settle(dial, Outcome.NO_ANSWER, amd=AmdResult.HANGUP), f"hangup-{dial.call_id}"
             )
+
+    async def _adopted_end(self, dial: LiveDial, adopted: Adopt, cause: int) -> None:
+        """A dial from before a restart ended; unless our FastAGI step took it over (and
+        records its end itself), its outcome comes from how it stood and the cause."""
+        bridged = adopted.seen is Seen.BRIDGED
+        if dial.claimed and not bridged:
+            return
+        dial.claimed = True
+        answered = dial.answered_at is not None
+        end = adopted_end(adopted.seen, answered, adopted.amd_status, cause, adopted.agent_id)
+        log.info("adopted dial %s ended (cause %s): %s", dial.call_id, cause, end.outcome)
+        await self.settle(dial, end.outcome, amd=end.amd, abandoned=end.abandoned,
+                          agent_id=end.agent_id)  # fmt: skip
+        telephony = self._telephony()
+        seated = {s.channel for s in self.seats.all()}
+        if adopted.line and adopted.line not in seated and telephony is not None:
+            # The agent's line from before went back to [cti-nailed]; no seat uses it.
+            try:
+                await telephony.hangup(ChannelName(adopted.line))
+            except PbxError as exc:
+                log.info("nailed line %s already gone: %s", adopted.line, exc)
 
     def _seat_gone(self, seat: Seat) -> None:
         self.hub.send_to_agent(

@@ -54,6 +54,9 @@ class Seats:
     def get(self, agent_id: str) -> Seat | None:
         return self._seats.get(agent_id)
 
+    def all(self) -> list[Seat]:
+        return list(self._seats.values())
+
     def of(self, campaign_id: int) -> list[Seat]:
         return [s for s in self._seats.values() if s.campaign_id == campaign_id]
 

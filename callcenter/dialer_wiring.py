@@ -1,5 +1,6 @@
-"""The dialer's shell, built: runtime, FastAGI step, preview desk and wrap-up, and the bus
-rows they react to (the AMI's ``Hangup`` and ``DialEnd``). Called once by ``run_app``."""
+"""The dialer's shell, built: runtime, FastAGI step, preview desk and wrap-up, the
+reconciliation after a restart, and the bus rows they react to (the AMI's ``Hangup``,
+``DialEnd`` and answers, and every AMI login). Called once by ``run_app``."""
 
 from collections.abc import Callable
 
@@ -11,6 +12,8 @@ from callcenter.bus import Bus
 from callcenter.campaign_agents import CampaignAgents
 from callcenter.campaign_calls import CampaignCalls
 from callcenter.campaign_preview import PreviewDesk
+from callcenter.campaign_reconcile import RecoveryEvent
+from callcenter.campaign_recovery import CampaignRecovery
 from callcenter.campaign_runtime import CampaignRuntime
 from callcenter.campaign_store import CampaignStore
 from callcenter.campaign_wrapup import CampaignWrapUp
@@ -18,7 +21,7 @@ from callcenter.clock import LoopClock
 from callcenter.crm_port import CrmAdapter
 from callcenter.outbound_amd import OutboundAmdRoute
 from callcenter.settings import Settings
-from cti.events import ChannelHungUp, DialEnded
+from cti.events import ChannelAnswered, ChannelHungUp, DialEnded, LinkLost, LinkUp
 from cti.telephony import Telephony
 
 
@@ -31,6 +34,7 @@ def build_dialer(
     crm: CrmAdapter,
     bus: Bus,
     telephony: Callable[[], Telephony | None],
+    record: Callable[[RecoveryEvent], None],
 ) -> tuple[CampaignRuntime, OutboundAmdRoute, CampaignAgents]:
     runtime = CampaignRuntime(
         store=CampaignStore(sessions, settings.default_region),
@@ -51,6 +55,12 @@ def build_dialer(
     )
     amd = OutboundAmdRoute(runtime=runtime, calls=calls, clock=clock)
     preview = PreviewDesk(runtime=runtime, calls=calls, telephony=telephony)
+    recovery = CampaignRecovery(
+        runtime=runtime, sessions=sessions, telephony=telephony, record=record
+    )
+    bus.subscribe(LinkUp, recovery.link_up)  # the first one is the start-up
+    bus.subscribe(LinkLost, runtime.link_lost)
+    bus.subscribe(ChannelAnswered, runtime.channel_answered)
     bus.subscribe(ChannelHungUp, runtime.channel_hung_up)
     bus.subscribe(ChannelHungUp, preview.channel_hung_up)
     bus.subscribe(DialEnded, preview.dial_ended)

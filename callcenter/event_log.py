@@ -1,4 +1,5 @@
-"""The ACD's append-only event log: every ACD event, in order, written in batches.
+"""The ACD's append-only event log: every ACD event, in order, written in batches; and the
+dialer's reconciliation decisions after a restart (``callcenter/campaign_reconcile.py``).
 
 ``append`` never waits (it runs inside bus handlers); a writer task drains the bounded
 buffer into ``acd_events``. A full buffer is counted and logged, never blocks routing.
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from acd.events import AcdEvent
+from callcenter.campaign_reconcile import RecoveryEvent
 from callcenter.db_retry import SerialWrites
 from crm_core.acd_log import append_events
 
@@ -30,7 +32,7 @@ class EventLogWriter:
     ):
         self._sessions = sessions
         self._writes = writes or SerialWrites(serialize=False)
-        self._queue: asyncio.Queue[AcdEvent] = asyncio.Queue(max_pending)
+        self._queue: asyncio.Queue[AcdEvent | RecoveryEvent] = asyncio.Queue(max_pending)
         self.dropped = 0
         self.written = 0
         #: Held while a batch is written: ``flush`` waits for a write in progress, so that
@@ -38,7 +40,7 @@ class EventLogWriter:
         #: would leave its connection unreturned).
         self._writing = asyncio.Lock()
 
-    def append(self, event: AcdEvent) -> None:
+    def append(self, event: AcdEvent | RecoveryEvent) -> None:
         try:
             self._queue.put_nowait(event)
         except asyncio.QueueFull:
@@ -55,13 +57,13 @@ class EventLogWriter:
 
     async def flush(self) -> None:
         async with self._writing:
-            batch: list[AcdEvent] = []
+            batch: list[AcdEvent | RecoveryEvent] = []
             while not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             if batch:
                 await self._write(batch)
 
-    async def _write(self, batch: list[AcdEvent]) -> None:
+    async def _write(self, batch: list[AcdEvent | RecoveryEvent]) -> None:
         rows = [
             (datetime.fromtimestamp(e.at, UTC), type(e).__name__, dataclasses.asdict(e))
             for e in batch

@@ -13,6 +13,7 @@ dropped, or hears the campaign's ``machine_message`` first when it has one.
 """
 
 import asyncio
+import contextlib
 import logging
 
 from callcenter.campaign_calls import CampaignCalls
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 
 #: How often the route looks for a freed agent while a person waits (within 2 s).
 AGENT_POLL = 0.1
+#: How long an answered dial waits for a reconciliation in progress to adopt it.
+RECONCILE_WAIT = 1.0
 
 
 class OutboundAmdRoute:
@@ -53,6 +56,13 @@ class OutboundAmdRoute:
     async def __call__(self, session: AgiSession) -> None:
         call_id = await session.get_variable("CTI_CALL_ID") or ""
         dial = self._runtime.claim(call_id)
+        if dial is None and not self._runtime.ready.is_set():
+            # A dial from before a restart answered while it is being reconciled: wait
+            # for its adoption (briefly: the 2-second rule counts from the answer).
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(RECONCILE_WAIT):
+                    await self._runtime.ready.wait()
+            dial = self._runtime.claim(call_id)
         if dial is None:
             # Not a dial of ours (or one already ended): nobody can take it, so the
             # dialplan's safe-harbour message is the lawful end.

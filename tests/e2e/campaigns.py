@@ -14,7 +14,7 @@ from crm_core.campaigns import get_campaign
 from crm_core.contacts import NewPhone, create_contact
 from crm_core.db import make_engine, make_sessionmaker
 from crm_core.vocabulary import PhoneKind
-from tests.e2e.harness import Stack, http_client, log_in
+from tests.e2e.harness import AgentTab, Stack, http_client, log_in
 
 T = TypeVar("T")
 
@@ -70,6 +70,22 @@ async def start_campaign(
             )
             assert moved.status_code == 200, moved.text
     return campaign_id, lead_ids
+
+
+async def start_now(stack: Stack, campaign_id: int) -> None:
+    """Start a scheduled campaign (agents may join before it dials)."""
+    async with http_client(stack) as http:
+        await log_in(http, "lead")
+        moved = await http.post(
+            f"/api/crm/campaigns/{campaign_id}/actions", json={"action": "start"}
+        )
+        assert moved.status_code == 200, moved.text
+
+
+async def join(tab: AgentTab, campaign_id: int) -> None:
+    """Sign the agent in to the campaign (nailed up, for predictive and progressive)."""
+    joined = await tab.http.post("/api/agent/campaign/join", json={"campaign_id": campaign_id})
+    assert joined.status_code == 200, joined.text
 
 
 async def _read(db_url: str, query: Callable[[AsyncSession], Awaitable[T]]) -> T:
