@@ -7,7 +7,9 @@ written inside the loop is ready at the next select.
 Work in other threads is the exception: looptime lets time flow at real speed only while an
 executor future is pending. aiosqlite runs every statement in its own worker thread that the
 loop cannot see, so without help virtual time would race ahead (and fire every timeout)
-while a query runs. ``_VisibleQueue`` mirrors each aiosqlite request as executor work.
+while a query runs. ``_VisibleQueue`` mirrors each aiosqlite request as executor work, and
+``_card_reader_visible`` does the same for ``crm_core.card_reader.SqliteCardReader``'s
+look-ups (its worker threads are its own, for speed).
 
 We drive the loop ourselves instead of through looptime's pytest plugin, which (0.9 with
 pytest-asyncio 1.5) leaks an event loop per test and trips ``filterwarnings = error``;
@@ -24,6 +26,9 @@ from typing import Any, TypeVar
 
 import aiosqlite.core
 import looptime
+
+from crm_core.card_reader import SqliteCardReader
+from crm_core.cards import ContactCard
 
 T = TypeVar("T")
 
@@ -55,12 +60,31 @@ def _aiosqlite_visible() -> Iterator[None]:
         aiosqlite.core.SimpleQueue = original  # type: ignore[attr-defined]
 
 
+@contextmanager
+def _card_reader_visible() -> Iterator[None]:
+    original = SqliteCardReader.cards_by_number
+
+    async def visible(self: SqliteCardReader, e164: str) -> list[ContactCard]:
+        done = threading.Event()
+        asyncio.get_running_loop().run_in_executor(_WAITERS, done.wait, _WAIT_LIMIT)
+        try:
+            return await original(self, e164)
+        finally:
+            done.set()
+
+    SqliteCardReader.cards_by_number = visible  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        SqliteCardReader.cards_by_number = original  # type: ignore[method-assign]
+
+
 def run_in_virtual_time(main: Coroutine[Any, Any, T], *, end: float = 24 * 3600.0) -> T:
     """Run ``main`` to completion in virtual time; fail if virtual time passes ``end``."""
     loop = looptime.new_event_loop(start=0.0, end=end)
     try:
         asyncio.set_event_loop(loop)
-        with _aiosqlite_visible():
+        with _aiosqlite_visible(), _card_reader_visible():
             return loop.run_until_complete(main)
     finally:
         try:
