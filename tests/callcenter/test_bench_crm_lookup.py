@@ -19,7 +19,7 @@ def test_the_crm_bench_loads_contacts_looks_them_up_and_imports_csv(
         "sqlite: loaded 2,000 contacts",
         "sqlite: screen-pop look-up",
         "sqlite: same through SQLAlchemy",
-        "sqlite: indexed E.164 look-up",
+        "sqlite: ANI look-up (normalise + indexed E.164 match)",
         "sqlite: floor (driver hop + SELECT 1)",
         "sqlite: suffix LIKE baseline",
         "sqlite: baseline / screen-pop look-up",
