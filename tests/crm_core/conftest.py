@@ -10,14 +10,16 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from crm_core.db import make_engine, make_sessionmaker, upgrade
+from crm_core.db import make_engine, make_sessionmaker
+from tests.db_templates import clone_migrated_postgres, copy_migrated_sqlite
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
@@ -76,10 +78,24 @@ def db_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
     return url
 
 
+async def migrate_new_database(url: str) -> None:
+    """``upgrade(url)`` for a test's new, empty database: a copy of a template migrated once
+    per test process (``tests/db_templates.py``)."""
+    target = make_url(url)
+    if target.get_backend_name() == "sqlite":
+        await copy_migrated_sqlite(Path(target.database or ""))
+        return
+    admin, _ = await _admin_connection()
+    try:
+        await clone_migrated_postgres(admin, url)
+    finally:
+        await admin.close()
+
+
 @pytest.fixture
 async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
     """A migrated database on each backend."""
-    await upgrade(db_url)
+    await migrate_new_database(db_url)
     engine = make_engine(db_url)
     yield engine
     await engine.dispose()
@@ -87,7 +103,7 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 async def sqlite_engine(sqlite_url: str) -> AsyncIterator[AsyncEngine]:
-    await upgrade(sqlite_url)
+    await migrate_new_database(sqlite_url)
     engine = make_engine(sqlite_url)
     yield engine
     await engine.dispose()

@@ -21,9 +21,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from callcenter.app import RunningApp, run_app
 from callcenter.clock import LoopClock
 from callcenter.settings import Settings
-from crm_core.db import make_engine, make_sessionmaker, upgrade
-from crm_core.seed import seed_demo
 from sim import SimConfig, Simulator
+from tests.db_templates import copy_seeded_sqlite
 
 HOTLINE = "8005551234"
 DEADLINE = 60.0
@@ -42,14 +41,10 @@ class Stack:
 
 async def seeded_db(tmp_path: Path) -> str:
     """A migrated, seeded SQLite CRM file; returns its URL."""
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'callcenter.db'}"
-    await upgrade(db_url)
-    engine = make_engine(db_url)
-    try:
-        await seed_demo(make_sessionmaker(engine))
-    finally:
-        await engine.dispose()
-    return db_url
+    # A copy of one seeded template per test process: migrating and seeding (argon2 for
+    # every demo login) cost about a second per test.
+    await copy_seeded_sqlite(tmp_path / "callcenter.db")
+    return f"sqlite+aiosqlite:///{tmp_path / 'callcenter.db'}"
 
 
 #: Wall time at loop time 0, per simulator: a daemon restarted against the same simulator
