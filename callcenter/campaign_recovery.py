@@ -5,7 +5,7 @@ attempts a previous run left open (started before this process, so never one of 
 placed), lists Asterisk's channels (``CoreShowChannels``, plus ``Getvar`` of ``AMDSTATUS`` and
 ``CTI_AGENT`` on the answered ones), and applies ``callcenter/campaign_reconcile.py``'s
 verdicts: a live dial is adopted into the runtime (its end gives the attempt its outcome), a
-gone one is closed ``failed`` and goes back to the retry rules, and a nailed-up line no seat
+gone one is closed ``no_answer`` and goes back to the retry rules, and a nailed-up line no seat
 of ours uses is hung up. Each decision goes to the event log with its reason. Pacing waits
 for the first reconciliation, so an adopted lead is never dialed a second time meanwhile.
 Must not decide the verdicts itself.

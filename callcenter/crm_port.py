@@ -71,7 +71,7 @@ class CrmAdapter:
         self._region = default_region
 
     async def identify(self, call: ActiveCall) -> CallerFacts | None:
-        found = await self._match(call.ani, call.dnis)
+        found = await self._match(call.ani)
         facts = facts_of(found)
         if facts is not None and not facts.preferred_agent and len(found.candidates) == 1:
             facts = CallerFacts(facts.tier, await self._last_agent(found, call.started_at))
@@ -80,11 +80,10 @@ class CrmAdapter:
 
     async def identify_number(self, call: ActiveCall, number: str) -> None:
         """Match the number an agent dials, so the outbound call lands in its contact's history."""
-        call.match = await self._match(number, "")
+        call.match = await self._match(number)
 
-    async def _match(self, number: str, dnis: str) -> CallerMatch:
-        # ``dnis`` is part of the match's contract; it does not narrow the search yet.
-        del dnis
+    async def _match(self, number: str) -> CallerMatch:
+        # The DNIS does not narrow the search (crm_core.contacts.match_caller).
         return await match_caller_with(self._cards.cards_by_number, number, self._region)
 
     async def _last_agent(self, found: CallerMatch, started_at: float) -> str | None:

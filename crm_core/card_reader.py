@@ -243,23 +243,24 @@ class PostgresCardReader:
         return cls(pool)
 
     async def cards_by_number(self, e164: str) -> list[ContactCard]:
+        try:
+            return await self._read(e164)
+        except _CONNECTION_LOST:
+            # The server restarted (or ended that session) since the connection was pooled;
+            # closed, it is replaced at the next acquire: one retry reaches the new server.
+            return await self._read(e164)
+
+    async def _read(self, e164: str) -> list[ContactCard]:
         statement = self._statement
         assert statement is not None
-        for attempt in (1, 2):
-            async with self._pool.acquire() as connection:
-                try:
-                    rows = await connection.fetch(statement.sql, e164)
-                except _CONNECTION_LOST:
-                    # The server restarted (or ended this session) since the connection was
-                    # pooled. Closed, it is replaced at the next acquire: one retry reaches
-                    # the new server.
-                    with contextlib.suppress(asyncpg.InterfaceError):  # already let go
-                        connection.terminate()
-                    if attempt == 2:
-                        raise
-                    continue
-            return statement.cards(rows)
-        raise AssertionError("unreachable")
+        async with self._pool.acquire() as connection:
+            try:
+                rows = await connection.fetch(statement.sql, e164)
+            except _CONNECTION_LOST:
+                with contextlib.suppress(asyncpg.InterfaceError):  # already let go
+                    connection.terminate()
+                raise
+        return statement.cards(rows)
 
     async def close(self) -> None:
         await self._pool.close()
